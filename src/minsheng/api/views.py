@@ -1,0 +1,25 @@
+"""REST API: the same visibility as the pages, through core.permissions."""
+
+from rest_framework import viewsets
+
+from minsheng.api.serializers import PlanSerializer, ProjectSerializer
+from minsheng.core.permissions import visible_plans, visible_projects
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        return visible_plans(self.request.user).select_related("region").distinct().order_by("-year", "id")
+
+
+class ProjectViewSet(viewsets.ModelViewSet):
+    serializer_class = ProjectSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        projects = visible_projects(self.request.user).select_related("category")
+        plan = self.request.query_params.get("plan", "")
+        if plan.isdigit():
+            projects = projects.filter(plan_id=int(plan))
+        return projects.prefetch_related("unit_links", "targets").order_by("plan_id", "position", "id")

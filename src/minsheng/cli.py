@@ -1,0 +1,143 @@
+"""The ``minsheng`` command: demo, serve, load/export plans, and Django's own commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _django(secure: bool | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
+    if secure is not None:
+        os.environ["MINSHENG_SECURE"] = "1" if secure else "0"
+    import django
+
+    django.setup()
+
+
+def _gunicorn(bind: str, workers: int) -> None:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "minsheng.wsgi:application", "--bind", bind, "--workers", str(workers),
+                "--access-logfile", "-", "--timeout", "120"]
+    run()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo runs over plain http on localhost: secure-only cookies would make login impossible.
+    _django(secure=False)
+    from django.core.management import call_command
+
+    from minsheng import demo
+
+    call_command("migrate", verbosity=0)
+    accounts = demo.prepare()
+    from django.conf import settings
+
+    print(f"演示数据已就绪：{settings.DATABASES['default']['NAME']}")
+    print(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+    for username, role, scope in accounts:
+        print(f"  {username:12s} {role}  {scope}")
+    if args.no_serve:
+        return 0
+    print(f"打开 http://127.0.0.1:{args.port}/staff/ 登录；公众页面 http://127.0.0.1:{args.port}/")
+    _gunicorn(f"127.0.0.1:{args.port}", workers=2)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    if args.migrate:
+        call_command("migrate", verbosity=1)
+    _gunicorn(args.bind, args.workers)
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    _django()
+    from minsheng.plans.plan_json import PlanDocumentError
+    from minsheng.plans.services import load_plan_document
+
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        result = load_plan_document(doc)
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"无法读取 {args.file}：{exc}", file=sys.stderr)
+        return 2
+    except PlanDocumentError as exc:
+        print(f"{args.file} 不符合 minsheng.plan/1：", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _django()
+    from minsheng.plans.export import export_plan
+    from minsheng.plans.models import Plan
+
+    plan = Plan.objects.filter(pk=args.plan).first()
+    if plan is None:
+        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
+        return 2
+    text = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["minsheng", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="minsheng", description="民生实事项目管理系统")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="准备演示数据库并在本机启动")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="以生产方式（gunicorn）启动")
+    serve.add_argument("--bind", default=os.environ.get("MINSHENG_BIND", "127.0.0.1:8000"))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    serve.add_argument("--migrate", action="store_true", help="启动前执行数据库迁移")
+    serve.set_defaults(func=cmd_serve)
+
+    load = sub.add_parser("load", help="载入 minsheng.plan/1 JSON")
+    load.add_argument("file")
+    load.set_defaults(func=cmd_load)
+
+    export = sub.add_parser("export", help="导出计划")
+    export.add_argument("--plan", type=int, required=True)
+    export.add_argument("--json", action="store_true", help="minsheng.plan/1 JSON（默认）")
+    export.add_argument("--out")
+    export.set_defaults(func=cmd_export)
+
+    manage = sub.add_parser("manage", help="Django 管理命令，如 migrate、createsuperuser")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

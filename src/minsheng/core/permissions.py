@@ -1,0 +1,100 @@
+"""Who may see and change what: the one place every page, admin screen and API endpoint asks.
+
+Visibility (DESIGN.md): a unit's users see what their unit leads, partners on or is allocated,
+plus what is public; coordinators, leaders and deputies see their region and the regions below;
+the public sees published data only.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Q, QuerySet
+
+from minsheng.core.models import User
+from minsheng.plans.models import Plan, Project
+
+REGION_ROLES = {User.Role.COORDINATOR, User.Role.LEADER, User.Role.DEPUTY}
+UNIT_ROLES = {User.Role.LIAISON, User.Role.REVIEWER}
+
+
+def _public_projects() -> Q:
+    return Q(plan__status=Plan.Status.PUBLISHED, public=True)
+
+
+def _region_ids(user) -> set[int]:
+    return user.region.descendant_ids() if user.region_id else set()
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    projects = Project.objects.all()
+    if not user.is_authenticated:
+        return projects.filter(_public_projects())
+    if user.is_superuser:
+        return projects
+    if user.role in REGION_ROLES:
+        scope = Q(plan__region_id__in=_region_ids(user))
+        if user.role == User.Role.DEPUTY:
+            scope &= Q(plan__status=Plan.Status.PUBLISHED)
+        return projects.filter(scope | _public_projects())
+    if user.role in UNIT_ROLES and user.unit_id:
+        # A district government is "allocated" the shares its region was given.
+        own = Q(unit_links__unit_id=user.unit_id) | Q(allocations__region_id=user.unit.region_id)
+        ids = projects.filter(own).values("id")
+        return projects.filter(Q(id__in=ids) | _public_projects())
+    return projects.filter(_public_projects())
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    return Plan.objects.filter(id__in=visible_projects(user).values("plan_id")) | Plan.objects.filter(
+        _plan_scope(user)
+    )
+
+
+def _plan_scope(user) -> Q:
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    if user.is_authenticated and user.role in {User.Role.COORDINATOR, User.Role.LEADER}:
+        return Q(region_id__in=_region_ids(user))
+    return Q(status=Plan.Status.PUBLISHED)
+
+
+def coordinated_regions(user) -> set[int]:
+    if user.is_authenticated and user.role == User.Role.COORDINATOR:
+        return _region_ids(user)
+    return set()
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == User.Role.COORDINATOR)
+
+
+@rules.predicate
+def can_view_project(user, project: Project | None) -> bool:
+    return project is not None and visible_projects(user).filter(pk=project.pk).exists()
+
+
+@rules.predicate
+def can_view_plan(user, plan: Plan | None) -> bool:
+    return plan is not None and visible_plans(user).filter(pk=plan.pk).exists()
+
+
+@rules.predicate
+def coordinates_plan(user, plan: Plan | None) -> bool:
+    if plan is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or plan.region_id in coordinated_regions(user)
+
+
+@rules.predicate
+def coordinates_project(user, project: Project | None) -> bool:
+    return project is not None and coordinates_plan(user, project.plan)
+
+
+rules.add_perm("plans.view_plan", can_view_plan)
+rules.add_perm("plans.change_plan", coordinates_plan)
+rules.add_perm("plans.import_plan", is_coordinator)
+rules.add_perm("plans.view_project", can_view_project)
+rules.add_perm("plans.change_project", coordinates_project)
+rules.add_perm("core.edit_calendar", is_coordinator)
+rules.add_perm("core.use_admin", is_coordinator)

@@ -1,0 +1,189 @@
+"""Reads for the plan pages: filtered project lists, allocation tables, history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+
+from minsheng.core.calendar import work_calendar
+from minsheng.core.models import Person, Region, Unit
+from minsheng.plans.models import (
+    Allocation,
+    Funding,
+    Milestone,
+    Plan,
+    Project,
+    ProjectLeader,
+    ProjectUnit,
+    Target,
+)
+
+SORTS = {
+    "ref": ["position", "id"],
+    "name": ["name", "id"],
+    "deadline": ["deadline", "position"],
+    "lead_unit": ["first_lead", "position"],
+}
+
+
+@dataclass
+class ProjectFilters:
+    category: int | None = None
+    lead_unit: int | None = None
+    leader: int | None = None
+    region: int | None = None
+    q: str = ""
+    sort: str = "ref"
+
+    @classmethod
+    def from_params(cls, params) -> ProjectFilters:
+        def as_int(key: str) -> int | None:
+            value = params.get(key, "")
+            return int(value) if value.isdigit() else None
+
+        sort = params.get("sort", "ref")
+        return cls(
+            category=as_int("category"),
+            lead_unit=as_int("lead_unit"),
+            leader=as_int("leader"),
+            region=as_int("region"),
+            q=params.get("q", "").strip()[:100],
+            sort=sort if sort in SORTS else "ref",
+        )
+
+
+def plan_projects(plan: Plan, visible: QuerySet[Project], filters: ProjectFilters) -> QuerySet[Project]:
+    projects = visible.filter(plan=plan)
+    if filters.category:
+        projects = projects.filter(category_id=filters.category)
+    if filters.lead_unit:
+        projects = projects.filter(unit_links__unit_id=filters.lead_unit, unit_links__role=ProjectUnit.Role.LEAD)
+    if filters.leader:
+        projects = projects.filter(leader_links__person_id=filters.leader)
+    if filters.region:
+        projects = projects.filter(allocations__region_id=filters.region)
+    if filters.q:
+        projects = projects.filter(
+            Q(name__icontains=filters.q) | Q(content__icontains=filters.q) | Q(unit_links__label__icontains=filters.q)
+        )
+    return (
+        projects.distinct()
+        .annotate(first_lead=Min("unit_links__label", filter=Q(unit_links__role=ProjectUnit.Role.LEAD)))
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("unit_links", queryset=ProjectUnit.objects.filter(role=ProjectUnit.Role.LEAD)),
+            Prefetch("leader_links", queryset=ProjectLeader.objects.select_related("person")),
+            "targets",
+        )
+        .order_by(*SORTS[filters.sort])
+    )
+
+
+def filter_choices(plan: Plan) -> dict:
+    return {
+        "categories": plan.categories.order_by("position"),
+        "lead_units": Unit.objects.filter(
+            project_links__project__plan=plan, project_links__role=ProjectUnit.Role.LEAD
+        ).distinct().order_by("name"),
+        "leaders": Person.objects.filter(leader_links__project__plan=plan).distinct().order_by("name"),
+        "regions": Region.objects.filter(allocations__project__plan=plan).distinct().order_by("id"),
+    }
+
+
+@dataclass
+class AllocationTable:
+    targets: list[Target]
+    rows: list[tuple[str, list[Decimal | None]]]
+    sums: list[Decimal | None]
+    # Targets whose allocations do not add up to the target value, with the sum they add up to.
+    mismatched: list[tuple[Target, Decimal]] = field(default_factory=list)
+
+
+def allocation_table(project: Project) -> AllocationTable | None:
+    allocations = list(project.allocations.all())
+    if not allocations:
+        return None
+    targets = list(project.targets.all())
+    columns = {t.pk: i for i, t in enumerate(targets)}
+    width = max(len(targets), 1)
+    by_region: dict[str, list[Decimal | None]] = {}
+    for a in allocations:
+        row = by_region.setdefault(a.label, [None] * width)
+        col = columns.get(a.target_id, 0)
+        row[col] = (row[col] or 0) + (a.value or 0)
+    sums = [
+        sum((row[i] for row in by_region.values() if row[i] is not None), Decimal(0))
+        if any(row[i] is not None for row in by_region.values())
+        else None
+        for i in range(width)
+    ]
+    mismatched = [
+        (t, sums[i])
+        for i, t in enumerate(targets)
+        if sums[i] is not None and t.value is not None and sums[i] != t.value
+    ]
+    return AllocationTable(targets=targets, rows=list(by_region.items()), sums=sums, mismatched=mismatched)
+
+
+def deadline_notes(dates) -> dict:
+    """What a page showing these deadlines must tell about the calendar behind them."""
+    calendar = work_calendar()
+    dates = [d for d in dates if d]
+    moved = {d: calendar.next_workday(d) for d in dates if not calendar.is_workday(d)}
+    return {"unpublished_years": calendar.unpublished(dates), "moved": moved}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    what: str
+    action: str
+    changes: list[tuple[str, object, object]]
+
+
+_HISTORY_MODELS = [
+    (Project, "项目"),
+    (Target, "指标"),
+    (Milestone, "进度节点"),
+    (Allocation, "任务分解"),
+    (ProjectUnit, "责任单位"),
+    (Funding, "资金"),
+]
+
+
+def project_history(project: Project) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
+    for model, label in _HISTORY_MODELS:
+        records = model.history.select_related("history_user").order_by("history_date", "history_id")
+        records = records.filter(id=project.pk) if model is Project else records.filter(project_id=project.pk)
+        previous: dict[int, object] = defaultdict(lambda: None)
+        ignored = {"position"}
+        for record in records:
+            prior = previous[record.id]
+            changes = []
+            if prior is not None and record.history_type == "~":
+                delta = record.diff_against(prior)
+                changes = [
+                    (str(model._meta.get_field(c.field).verbose_name), c.old, c.new)
+                    for c in delta.changes
+                    if c.field not in ignored
+                ]
+                if not changes:
+                    previous[record.id] = record
+                    continue
+            previous[record.id] = record
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=str(record.history_user or "系统导入"),
+                    what=label,
+                    action=record.get_history_type_display(),
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -1,0 +1,252 @@
+"""Writes to plans: loading a minsheng.plan/1 document, publishing."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from minsheng.core.resolve import ChildRegionResolver, PersonResolver, UnitResolver, resolve_region
+from minsheng.plans.models import (
+    Allocation,
+    Category,
+    Funding,
+    Milestone,
+    Plan,
+    Project,
+    ProjectLeader,
+    ProjectUnit,
+    Target,
+)
+from minsheng.plans.plan_json import validate
+
+
+@dataclass
+class LoadResult:
+    plan: Plan
+    plan_created: bool
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    # Project name -> the fields that changed, for "what changed" after a re-import.
+    changes: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        verb = "新建" if self.plan_created else "更新"
+        return (
+            f"{verb}计划「{self.plan.title}」：新增项目 {len(self.created)} 个，"
+            f"修改 {len(self.updated)} 个，删除 {len(self.deleted)} 个，未变 {self.unchanged} 个"
+        )
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return None if not value else datetime.date.fromisoformat(value)
+
+
+def _sync_rows(existing: list[models.Model], rows: list[dict], model: type[models.Model], **parent) -> bool:
+    """Make ``existing`` (ordered by position) equal ``rows``; saves only what differs.
+
+    Rows are matched by position so that history records a changed figure as a change,
+    not as one row deleted and another created. Returns whether anything changed.
+    """
+    changed = False
+    kept = []
+    for position, row in enumerate(rows):
+        values = {**row, "position": position}
+        if position < len(existing):
+            obj = existing[position]
+            diff = {k: v for k, v in values.items() if getattr(obj, k) != v}
+            if diff:
+                for k, v in diff.items():
+                    setattr(obj, k, v)
+                obj.save()
+                changed = True
+        else:
+            obj = model.objects.create(**values, **parent)
+            changed = True
+        kept.append(obj)
+    for obj in existing[len(rows):]:
+        obj.delete()
+        changed = True
+    return changed
+
+
+class _Loader:
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.units = UnitResolver(plan.region)
+        self.people = PersonResolver(plan.region)
+        self.districts = ChildRegionResolver(plan.region)
+        self.categories: dict[str, Category] = {c.name: c for c in plan.categories.all()}
+
+    def category(self, name: str | None) -> Category | None:
+        if not name:
+            return None
+        if name not in self.categories:
+            self.categories[name] = Category.objects.create(plan=self.plan, name=name, position=len(self.categories))
+        return self.categories[name]
+
+    def sync_project(self, project: Project, data: dict, position: int) -> list[str]:
+        changed: list[str] = []
+        category = self.category(data.get("category"))
+        fields = {
+            "category_id": category.pk if category else None,
+            "position": position,
+            "section": data.get("section") or "",
+            "ref": data.get("ref") or "",
+            "name": data["name"],
+            "content": data.get("content") or "",
+            "kind": data.get("kind") or "",
+            "deadline": _date(data.get("deadline")),
+        }
+        diff = [k for k, v in fields.items() if getattr(project, k) != v]
+        if diff or project.pk is None:
+            for k, v in fields.items():
+                setattr(project, k, v)
+            project.save()
+            changed += [k.removesuffix("_id") for k in diff if k != "position"]
+
+        unit_rows = [
+            {"role": role, "unit_id": self.units(name).pk, "label": name}
+            for role, key in ((ProjectUnit.Role.LEAD, "lead_units"), (ProjectUnit.Role.PARTNER, "partner_units"))
+            for name in data.get(key) or []
+        ]
+        if _sync_rows(list(project.unit_links.order_by("position")), unit_rows, ProjectUnit, project=project):
+            changed.append("units")
+        leader_rows = [
+            {"role": role, "person_id": self.people(name).pk}
+            for role, key in ((ProjectLeader.Role.LEADER, "leaders"), (ProjectLeader.Role.UNIT_LEADER, "unit_leaders"))
+            for name in data.get(key) or []
+        ]
+        if _sync_rows(list(project.leader_links.order_by("position")), leader_rows, ProjectLeader, project=project):
+            changed.append("leaders")
+
+        target_rows = [
+            {"value": _decimal(t.get("value")), "unit": t.get("unit") or "", "op": t.get("op") or Target.Op.GTE}
+            for t in data.get("targets") or []
+        ]
+        if _sync_rows(list(project.targets.order_by("position")), target_rows, Target, project=project):
+            changed.append("targets")
+        target_ids = list(project.targets.order_by("position").values_list("id", flat=True))
+
+        def target_id(item: dict) -> int | None:
+            index = item.get("target")
+            return None if index is None else target_ids[index]
+
+        milestone_rows = [
+            {
+                "due": _date(m["due"]),
+                "percent": _decimal(m.get("percent")),
+                "value": _decimal(m.get("value")),
+                "cumulative": m.get("cumulative"),
+                "target_id": target_id(m),
+            }
+            for m in data.get("milestones") or []
+        ]
+        if _sync_rows(list(project.milestones.order_by("position")), milestone_rows, Milestone, project=project):
+            changed.append("milestones")
+        allocation_rows = [
+            {
+                "region_id": self.districts(a["region"]).pk,
+                "label": a["region"],
+                "value": _decimal(a.get("value")),
+                "unit": a.get("unit") or "",
+                "target_id": target_id(a),
+            }
+            for a in data.get("allocations") or []
+        ]
+        if _sync_rows(list(project.allocations.order_by("position")), allocation_rows, Allocation, project=project):
+            changed.append("allocations")
+        if self.sync_funding(project, data.get("funding")):
+            changed.append("funding")
+        return changed
+
+    def sync_funding(self, project: Project, data: dict | None) -> bool:
+        existing = Funding.objects.filter(project=project).first()
+        if data is None:
+            if existing:
+                existing.delete()
+                return True
+            return False
+        values = {
+            "unit": data.get("unit") or "",
+            **{k: _decimal(data.get(k)) for k in ("total", "annual", "superior", "local", "social")},
+            "self_raised": _decimal(data.get("self")),
+        }
+        if existing is None:
+            Funding.objects.create(project=project, **values)
+            return True
+        diff = {k: v for k, v in values.items() if getattr(existing, k) != v}
+        for k, v in diff.items():
+            setattr(existing, k, v)
+        if diff:
+            existing.save()
+        return bool(diff)
+
+
+def _project_key(data: dict) -> tuple[str, str]:
+    section = data.get("section") or ""
+    return (section, data["ref"]) if data.get("ref") else (section, "name:" + data["name"])
+
+
+@transaction.atomic
+def load_plan_document(doc: dict) -> LoadResult:
+    """Create or update the plan a minsheng.plan/1 document describes, all or nothing.
+
+    The plan is identified by region, year and title, so loading the same document again
+    updates it; projects are matched by section and number (or name when unnumbered).
+    """
+    validate(doc)
+    meta = doc["plan"]
+    region = resolve_region(meta["region"])
+    plan, plan_created = Plan.objects.get_or_create(region=region, year=meta["year"], title=meta["title"])
+    plan_fields = {
+        "doc_number": meta.get("doc_number") or "",
+        "issuer": meta.get("issuer") or "",
+        "issued_on": _date(meta.get("issued_on")),
+        "source_file": doc.get("source") or "",
+        "region_label": meta["region"],
+    }
+    if any(getattr(plan, k) != v for k, v in plan_fields.items()):
+        for k, v in plan_fields.items():
+            setattr(plan, k, v)
+        plan.save()
+    result = LoadResult(plan=plan, plan_created=plan_created)
+    loader = _Loader(plan)
+
+    existing: dict[tuple[str, str], list[Project]] = defaultdict(list)
+    for project in plan.projects.order_by("position"):
+        existing[_project_key({"section": project.section, "ref": project.ref, "name": project.name})].append(project)
+
+    for position, data in enumerate(doc["projects"]):
+        matches = existing.get(_project_key(data))
+        project = matches.pop(0) if matches else Project(plan=plan)
+        is_new = project.pk is None
+        changed = loader.sync_project(project, data, position)
+        if is_new:
+            result.created.append(project.name)
+        elif changed:
+            result.updated.append(project.name)
+            result.changes[project.name] = changed
+        else:
+            result.unchanged += 1
+    for leftovers in existing.values():
+        for project in leftovers:
+            result.deleted.append(project.name)
+            project.delete()
+    used = set(plan.projects.values_list("category_id", flat=True))
+    plan.categories.exclude(id__in=used).delete()
+    return result
+
+
+def set_plan_status(plan: Plan, status: str) -> None:
+    plan.status = status
+    plan.save(update_fields=["status"])

@@ -1,0 +1,93 @@
+"""Staff pages for plans and projects; every object goes through core.permissions."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from minsheng.core.permissions import visible_plans, visible_projects
+from minsheng.plans.export import export_plan
+from minsheng.plans.models import Milestone, Plan, Project, ProjectLeader, ProjectUnit
+from minsheng.plans.selectors import (
+    ProjectFilters,
+    allocation_table,
+    deadline_notes,
+    filter_choices,
+    plan_projects,
+    project_history,
+)
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("region"), pk=pk)
+    if not request.user.has_perm("plans.view_plan", plan):
+        raise Http404
+    return plan
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = visible_plans(request.user).select_related("region").distinct().order_by("-year", "id")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    filters = ProjectFilters.from_params(request.GET)
+    projects = list(plan_projects(plan, visible_projects(request.user), filters))
+    context = {
+        "plan": plan,
+        "projects": projects,
+        "filters": filters,
+        "choices": filter_choices(plan),
+        "grouped": filters.sort == "ref",
+        "deadlines": deadline_notes({p.deadline for p in projects}),
+        "can_change": request.user.has_perm("plans.change_plan", plan),
+    }
+    template = "plans/_project_list.html" if request.htmx else "plans/plan_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> JsonResponse:
+    plan = _visible_plan(request, pk)
+    if not request.user.has_perm("plans.change_plan", plan):
+        raise PermissionDenied
+    response = JsonResponse(export_plan(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.json"'
+    return response
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.select_related("plan__region", "category", "funding").prefetch_related(
+            Prefetch("unit_links", queryset=ProjectUnit.objects.select_related("unit").order_by("position")),
+            Prefetch("leader_links", queryset=ProjectLeader.objects.select_related("person").order_by("position")),
+            Prefetch("milestones", queryset=Milestone.objects.select_related("target")),
+            "targets",
+            "allocations",
+            "sites__region",
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("plans.view_project", project):
+        raise Http404
+    milestones = list(project.milestones.all())
+    context = {
+        "project": project,
+        "plan": project.plan,
+        "lead_links": [u for u in project.unit_links.all() if u.role == ProjectUnit.Role.LEAD],
+        "partner_links": [u for u in project.unit_links.all() if u.role == ProjectUnit.Role.PARTNER],
+        "leader_links": [x for x in project.leader_links.all() if x.role == ProjectLeader.Role.LEADER],
+        "unit_leader_links": [x for x in project.leader_links.all() if x.role == ProjectLeader.Role.UNIT_LEADER],
+        "milestones": milestones,
+        "allocations": allocation_table(project),
+        "funding": getattr(project, "funding", None),
+        "history": project_history(project),
+        "deadlines": deadline_notes([project.deadline, *(m.due for m in milestones)]),
+        "can_change": request.user.has_perm("plans.change_project", project),
+    }
+    return render(request, "plans/project_detail.html", context)

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from minsheng.core import views as core_views
+from minsheng.portal import views as portal_views
+
+staff = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("calendar/", core_views.calendar_year, name="calendar"),
+    path("calendar/<int:year>/", core_views.calendar_year, name="calendar_year"),
+    path("", include("minsheng.plans.urls")),
+]
+
+urlpatterns = [
+    path("", portal_views.index, name="portal_index"),
+    path("staff/", include(staff)),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("minsheng.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+]
