@@ -19,21 +19,12 @@ from ..document import Document, IngestError, Paragraph, Table
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－―]*(\d{1,4}|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?)[\s\-—–－―]*$")
 # A line opening with an ordinal starts a new item even when not indented.
 _ITEM_START = re.compile(
-    r"^\s*(附件|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])"
+    r"^\s*(附件|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳])"
 )
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # More than this share of undecodable glyphs means the text layer is unusable (fonts without
 # a ToUnicode map yield "(cid:123)" for every character).
 _MAX_CID_SHARE = 0.3
-
-
-def _join(a: str, b: str) -> str:
-    if not a or not b:
-        return a + b
-    # Chinese wraps anywhere without a space; Latin words wrapped at a line end need one back.
-    if _CJK.match(a[-1]) or _CJK.match(b[0]):
-        return a + b
-    return f"{a} {b}"
 
 
 @dataclass
@@ -43,6 +34,27 @@ class _Line:
     x1: float
     top: float
     bottom: float
+
+
+_LEADING_RUN = re.compile(r"^[A-Za-z0-9.%+\-,:/()]+")
+
+
+def _wrapped(prev: _Line, following: str, right: float, size: float) -> bool:
+    """Whether ``prev`` ended only because ``following``'s first word did not fit on it."""
+    # Layout moves a number or Latin word as a whole to the next line, so the previous line can
+    # stop well short of the margin; what matters is whether that first word would have fitted.
+    run = _LEADING_RUN.match(following)
+    needed = (len(run.group()) * 0.6 * size if run else 0.0) + 1.1 * size
+    return right - prev.x1 < needed + 0.5 * size
+
+
+def _join(a: str, b: str) -> str:
+    if not a or not b:
+        return a + b
+    # Chinese wraps anywhere without a space; Latin words wrapped at a line end need one back.
+    if _CJK.match(a[-1]) or _CJK.match(b[0]):
+        return a + b
+    return f"{a} {b}"
 
 
 def _lines(chars: list[dict[str, Any]]) -> list[_Line]:
@@ -77,7 +89,7 @@ def _cell_text(chars: list[dict[str, Any]], bbox: tuple[float, float, float, flo
     text = lines[0].text
     for prev, line in zip(lines, lines[1:], strict=False):
         # A line that reaches the cell's right edge was wrapped by the layout, not by the author.
-        if prev.x1 >= bbox[2] - 1.6 * size and not _ITEM_START.match(line.text):
+        if _wrapped(prev, line.text, bbox[2] - 0.3 * size, size) and not _ITEM_START.match(line.text):
             text = _join(text, line.text)
         else:
             text += "\n" + line.text
@@ -155,8 +167,9 @@ def _read_pages(pdf: Any, document: Document, display: str) -> None:
     cid_chars = 0
     image_pages: list[int] = []
     blocks = document.blocks
-    # State carried across pages so a paragraph or table broken by a page break is rejoined.
-    open_paragraph = False
+    # State carried across pages so a paragraph or table broken by a page break is rejoined:
+    # the last line of the paragraph still open, with its page's right margin and type size.
+    tail: tuple[_Line, float, float] | None = None
     last_table_ended_page = False
     for number, page in enumerate(pdf.pages, 1):
         chars = [c for c in page.chars if c.get("text", "").strip()]
@@ -176,7 +189,8 @@ def _read_pages(pdf: Any, document: Document, display: str) -> None:
             if lines and _PAGE_NUMBER.match(lines[idx].text):
                 lines.pop(idx)
         left = min((ln.x0 for ln in lines), default=0.0)
-        right = max((ln.x1 for ln in lines), default=page.width)
+        # A page of short lines (a title page) must not make its widest line count as "full".
+        right = max(max((ln.x1 for ln in lines), default=0.0), page.width - left - 2 * size)
         items: list[tuple[float, int, Any]] = [(ln.top, 0, ln) for ln in lines]
         items += [(t.bbox[1], 1, t) for t in tables]
         items.sort(key=lambda it: (it[0], it[1]))
@@ -200,22 +214,23 @@ def _read_pages(pdf: Any, document: Document, display: str) -> None:
                     blocks[-1] = Table(last.rows + tuple(tuple(r) for r in rows), last.origin)
                 else:
                     blocks.append(Table(tuple(tuple(r) for r in rows), f"第{number}页"))
-                open_paragraph = False
+                tail = None
                 prev = None
                 continue
             line: _Line = obj
             continues = (
-                open_paragraph
+                tail is not None
                 and isinstance(blocks[-1] if blocks else None, Paragraph)
                 and line.x0 <= left + 0.8 * size
                 and not _ITEM_START.match(line.text)
                 and (prev is None or line.top - prev.bottom < 1.2 * size)
+                and _wrapped(tail[0], line.text, tail[1], tail[2])
             )
             if continues:
                 blocks[-1] = Paragraph(_join(blocks[-1].text, line.text))
             else:
                 blocks.append(Paragraph(line.text))
-            open_paragraph = line.x1 >= right - 1.6 * size
+            tail = (line, right, size)
             prev = line
         last_table_ended_page = bool(items) and items[-1][1] == 1
     if total_chars == 0:
