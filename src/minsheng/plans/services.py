@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from django.db import models, transaction
 
@@ -197,6 +198,28 @@ def _project_key(data: dict) -> tuple[str, str]:
     return (section, data["ref"]) if data.get("ref") else (section, "name:" + data["name"])
 
 
+def _match_renamed(projects: list[dict], matched: list[Project | None], leftovers: list[Project]) -> None:
+    """Pair still-unmatched projects with leftover ones of the same section by similar name.
+
+    A reworded project keeps its identity (and the reports filed against it) instead of
+    being deleted and created anew.
+    """
+    pairs = []
+    for i, data in enumerate(projects):
+        if matched[i] is not None:
+            continue
+        for project in leftovers:
+            if project.section == (data.get("section") or ""):
+                ratio = SequenceMatcher(None, project.name, data["name"]).ratio()
+                if ratio >= 0.6:
+                    pairs.append((ratio, i, project.pk, project))
+    taken: set[int] = set()
+    for _, i, pk, project in sorted(pairs, key=lambda x: -x[0]):
+        if matched[i] is None and pk not in taken:
+            matched[i] = project
+            taken.add(pk)
+
+
 @transaction.atomic
 def load_plan_document(doc: dict) -> LoadResult:
     """Create or update the plan a minsheng.plan/1 document describes, all or nothing.
@@ -226,11 +249,18 @@ def load_plan_document(doc: dict) -> LoadResult:
     for project in plan.projects.order_by("position"):
         existing[_project_key({"section": project.section, "ref": project.ref, "name": project.name})].append(project)
 
+    matched: list[Project | None] = []
+    for data in doc["projects"]:
+        candidates = existing.get(_project_key(data))
+        matched.append(candidates.pop(0) if candidates else None)
+    _match_renamed(doc["projects"], matched, [p for group in existing.values() for p in group])
+
+    kept: set[int] = set()
     for position, data in enumerate(doc["projects"]):
-        matches = existing.get(_project_key(data))
-        project = matches.pop(0) if matches else Project(plan=plan)
+        project = matched[position] or Project(plan=plan)
         is_new = project.pk is None
         changed = loader.sync_project(project, data, position)
+        kept.add(project.pk)
         if is_new:
             result.created.append(project.name)
         elif changed:
@@ -238,10 +268,9 @@ def load_plan_document(doc: dict) -> LoadResult:
             result.changes[project.name] = changed
         else:
             result.unchanged += 1
-    for leftovers in existing.values():
-        for project in leftovers:
-            result.deleted.append(project.name)
-            project.delete()
+    for project in plan.projects.exclude(pk__in=kept):
+        result.deleted.append(project.name)
+        project.delete()
     used = set(plan.projects.values_list("category_id", flat=True))
     plan.categories.exclude(id__in=used).delete()
     return result

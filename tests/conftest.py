@@ -1,0 +1,41 @@
+"""Fixtures shared by the Django tests: the demo's regions, plans and accounts, loaded once per worker."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+GOLD = sorted((DATA / "gold").glob("*.json"))
+
+
+def gold(prefix: str) -> dict:
+    return json.loads(next(p for p in GOLD if p.name.startswith(prefix)).read_text())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    # Browser tests run in their own pytest process (see .ci/run): live_server flushes tables.
+    with django_db_blocker.unblock():
+        from minsheng import demo
+
+        demo.prepare()
+
+
+@pytest.fixture
+def users(db):
+    from minsheng.core.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def hangzhou_plan(db):
+    from minsheng.plans.models import Plan
+
+    return Plan.objects.get(region__name="杭州市")
+
+
+def login(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
