@@ -38,6 +38,21 @@ def find_libreoffice() -> str | None:
     return None
 
 
+def has_component(module: str) -> bool:
+    """Whether the installed LibreOffice has a component ("sw" Writer, "sc" Calc).
+
+    Distributions split LibreOffice into packages (libreoffice-writer-nogui has no Calc); the
+    component's core library sits next to the soffice binary.
+    """
+    exe = find_libreoffice()
+    if exe is None:
+        return False
+    program = Path(os.path.realpath(exe)).parent
+    return (program / f"lib{module}lo.so").exists() or (program / f"{module}lo.dll").exists() or not any(
+        program.glob("lib*lo.so")
+    )
+
+
 def _profile() -> str:
     # LibreOffice refuses to run twice on one user profile, and creating a fresh profile costs
     # seconds; so each process keeps one private profile and conversions in it take turns.
@@ -87,6 +102,11 @@ def convert_with_libreoffice(
             ) from exc
     produced = outdir / f"{path.stem}.{target}"
     if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+        if target == "xlsx" and not has_component("sc"):
+            raise IngestError(
+                f"“{display}”是旧版Excel/WPS表格，但服务器上的LibreOffice没有安装电子表格组件(Calc)，"
+                "无法转换。请将文件另存为.xlsx后再上传，或联系管理员安装libreoffice-calc。"
+            )
         detail = err.decode("utf-8", "replace").strip().splitlines()
         detail = [d for d in detail if "javaldx" not in d]
         raise IngestError(
