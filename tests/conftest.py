@@ -39,3 +39,13 @@ def hangzhou_plan(db):
 def login(client, user):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Tests roll their database changes back; cached snapshots of them must go too.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
