@@ -73,7 +73,7 @@ def _cn_value(numeral: str) -> int | float | None:
     """A bare Chinese numeral through cn2an (which rejects any other character)."""
     try:
         v = cn2an.cn2an(numeral, "smart")
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+    except Exception:  # cn2an raises assorted errors on anything it does not read
         return None
     d = Decimal(str(v))
     return _as_number(d)
@@ -181,7 +181,9 @@ _BREAKDOWN_RE = re.compile(r"其中[^。;\n]*")
 _CLAUSE_END = ",;。:!?\n、"
 _SENTENCE_END = ";。!?\n"
 
-_OP_LE_BEFORE = re.compile(r"(?:不超过|不高于|不多于|不大于|最高|最多|至多|控制在)[^,;。]{0,12}$")
+_OP_LE_BEFORE = re.compile(
+    r"(?:不超过|不高于|不多于|不大于|最高|最多|至多|控制在)[^,;。]{0,12}$|(?<!不)(?:低于|少于|小于|降至|降到|下降到)$"
+)
 _OP_GT_BEFORE = re.compile(r"(?<!不)(?:超过|超出|高于|多于|大于|超)$")
 _OP_EQ_BEFORE = re.compile(r"(?:调整为|调整到|调整至|统一为|确定为|定为|核定为)$")
 # Money that sets a standard or a benefit level is exact: 每人每月100元, 提高到2747元,

@@ -46,6 +46,7 @@ _MARKER_RE = re.compile(
     r")"
 )
 _YEAR_END_RE = re.compile(r"(?P<y>20\d{2}|19\d{2})年(?P<sfx>底|末|内|度)?(?![ \t]*" + _M + r"月)")
+_YEAR_WORD_AS_DATE = re.compile(r"[ \t]*(?:$|[,;。!?\n)]|完成|完工|建成|实施|内)")
 _ISO_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-/.](1[0-2]|0?[1-9])(?:[-/.]([0-3]?\d))?(?!\d)")
 # A date that opens a period (从7月份起, 2024年7月1日起执行) is no deadline.
 _START_AFTER = re.compile(r"^[ \t]*(?:起|开始|以来|以后|之后|后(?!续))")
@@ -126,8 +127,8 @@ def _markers(text: str, year: int) -> list[_Marker]:
     out = []
     for m in _MARKER_RE.finditer(text):
         before = text[max(0, m.start() - 2) : m.start()]
-        # a digit run glued to the month (12345月) or a count (6个月) is no date
-        if before[-1:].isdigit() or before[-1:] == "个":
+        # a digit run glued to the month (12345月), a count (6个月) or every quarter (每一季度)
+        if before[-1:].isdigit() or before[-1:] in ("个", "每", "各", "逐"):
             continue
         if _START_AFTER.match(text[m.end() :]) or _START_BEFORE.search(before):
             continue
@@ -150,7 +151,14 @@ def parse_deadline(text: str, year: int) -> str | None:
     found: list[date] = []
     for m in _MARKER_RE.finditer(text):
         before = text[max(0, m.start() - 1) : m.start()]
-        if before.isdigit() or before == "个":
+        if before.isdigit() or before in ("个", "每", "各"):
+            continue
+        # 全年/年内 name a date only on their own or before 前/内/完成 (not 全年目标的60%)
+        if (
+            m.group("half") in ("全年", "年内")
+            and not m.group("halfsfx")
+            and not _YEAR_WORD_AS_DATE.match(text[m.end() :])
+        ):
             continue
         # in a deadline cell any month is a date, even without 底/前
         mk = _marker_from(m, year, "")
