@@ -215,7 +215,9 @@ def _read_text_file(path: Path, display: str, delimited: bool) -> Document:
         return _read_delimited(text, display)
     from .text_reader import read_text
 
-    return read_text(text, name=display)
+    # The path, not the text: read_text takes a one-line str naming an existing file as a path,
+    # and an uploaded text reading "/etc/passwd" must not make it read that file.
+    return read_text(path, name=display)
 
 
 def _extension_error(display: str, ext: str, promised: str, kind: str) -> IngestError:
