@@ -1,16 +1,6 @@
 """Fixtures shared by the Django tests: the demo's regions, plans and accounts, loaded once per worker."""
 
-import json
-from pathlib import Path
-
 import pytest
-
-DATA = Path(__file__).parent / "data"
-GOLD = sorted((DATA / "gold").glob("*.json"))
-
-
-def gold(prefix: str) -> dict:
-    return json.loads(next(p for p in GOLD if p.name.startswith(prefix)).read_text())
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +24,6 @@ def hangzhou_plan(db):
     from minsheng.plans.models import Plan
 
     return Plan.objects.get(region__name="杭州市")
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture(autouse=True)

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from conftest import login
 
 from minsheng.plans.models import Allocation, ProjectLeader, ProjectUnit
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 

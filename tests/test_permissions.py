@@ -1,10 +1,10 @@
 """Visibility: a unit's liaison cannot reach another unit's unpublished data by any URL."""
 
 import pytest
-from conftest import login
 
 from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.plans.models import Plan, ProjectUnit
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 

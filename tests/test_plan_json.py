@@ -4,13 +4,13 @@ import copy
 import json
 
 import pytest
-from conftest import GOLD, gold
 
 from minsheng.core.models import Unit
 from minsheng.plans.export import export_plan
 from minsheng.plans.models import Allocation, Plan, Project, Target
 from minsheng.plans.plan_json import PlanDocumentError, validation_errors
 from minsheng.plans.services import load_plan_document
+from tests.helpers import GOLD, gold
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_a_bad_document_saves_nothing():
 
 
 def test_history_records_who_changed_a_target_and_the_project_page_shows_it(client, users):
-    from conftest import login
+    from tests.helpers import login
 
     plan = Plan.objects.get(region__name="杭州市")
     project = plan.projects.order_by("position").first()

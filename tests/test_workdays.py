@@ -3,11 +3,11 @@
 import datetime
 
 import pytest
-from conftest import login
 
 from minsheng.core.calendar import seed_calendar, set_day, work_calendar
 from minsheng.core.models import CalendarDay, CalendarYear
 from minsheng.core.workdays import WorkCalendar, package_exceptions
+from tests.helpers import login
 
 D = datetime.date
 

@@ -143,6 +143,7 @@ class HistoryEntry:
     what: str
     action: str
     changes: list[tuple[str, object, object]]
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 _HISTORY_MODELS = [
@@ -186,4 +187,26 @@ def project_history(project: Project) -> list[HistoryEntry]:
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return _fold_creations(entries)
+
+
+def _fold_creations(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """One row for everything one person created in one go (an import), not one row per target."""
+    folded: list[HistoryEntry] = []
+    for entry in entries:
+        last = folded[-1] if folded else None
+        if (
+            last is not None
+            and entry.action == last.action
+            and not entry.changes
+            and not last.changes
+            and entry.who == last.who
+            and abs((last.when - entry.when).total_seconds()) < 60
+        ):
+            last.counts[entry.what] = last.counts.get(entry.what, 0) + 1
+            continue
+        entry.counts = {entry.what: 1}
+        folded.append(entry)
+    for entry in folded:
+        entry.what = "、".join(f"{what}×{n}" if n > 1 else what for what, n in entry.counts.items())
+    return folded
