@@ -27,12 +27,17 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _ALL_SPACE = re.compile(r"\s+")
 
 
+# Variant characters that OpenCC's t2s leaves alone but the standard list folds
+# (第一批异体字整理表): 谘询 → 咨询.
+_VARIANTS = str.maketrans({"谘": "咨", "敎": "教", "爲": "为", "擧": "举", "麪": "面", "衹": "只", "菓": "果"})
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese (OpenCC ``t2s``); other text is left alone."""
     if not text:
         return text or ""
-    return _CC.convert(text)
+    return _CC.convert(text).translate(_VARIANTS)
 
 
 def nfkc(text: str) -> str:

@@ -133,10 +133,12 @@ _LABEL_PART = re.compile(rf"({_LABEL_RX})\s*[:：]")
 
 _GENERIC_ORG = re.compile(
     r"^(指挥部|委员会|管委会|办公室|领导小组|工作组|中心|分局|支队|大队|有限公司|集团|公司|字会|事务局|管理局|管理处|"
+    r"产业园|工业园|科技园|园区|"
     r"服务中心|管理办公室|[(（].*)$"
 )
 _UNIT_SUFFIX = "局委会办府院团司队部心室所站社联处组厅校馆行区县市镇乡道园网台署股线营厂场"
-_NOT_UNIT = re.compile(r"^(详见|见|同上|无|暂无|略|待定|另附|—+|-+|/|\\)|[。；;]|\d{2,}")
+_NOT_UNIT = re.compile(r"^(详见|见附|同上|另附)|^(无|暂无|略|待定|—+|-+|/|\\)$|[。；;]|\d{2,}")
+_LEVEL_GOV = re.compile(r"^(市|区|县|镇|乡)([(（][^)）]*[)）])?(人民)?政府")
 _LEVEL_ONLY = re.compile(r"^(各|相关|有关|涉及)?(市|区|县|镇|乡|街道)$")
 
 
@@ -197,7 +199,7 @@ def _unit_pieces(t: str) -> list[str]:
         merged: list[str] = []
         for p in parts:
             # "各区、县(市)政府": a bare level word belongs with what follows
-            if merged and _LEVEL_ONLY.match(merged[-1]) and re.match(r"^(市|区|县|镇|乡)", p):
+            if merged and _LEVEL_ONLY.match(merged[-1]) and _LEVEL_GOV.match(p):
                 merged[-1] = merged[-1] + "、" + p
                 continue
             # a bracket split by the separator: "市城投集团(市公交集团、市地铁集团)"
@@ -420,7 +422,7 @@ _DOCNO = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _ORGAN_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|局|委|厅|管委会|指挥部|领导小组)$")
-_PLACE = re.compile(r"^(.{1,10}?(?:自治州|自治县|特别行政区|省|市|区|县|旗|盟|州|镇|乡|街道))")
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{1,10}?(?:自治州|自治县|特别行政区|省|市|区|县|旗|盟|州|镇|乡|街道))")
 
 
 def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
@@ -549,12 +551,11 @@ def _meta(blocks: list[_Block], first_item: int) -> dict:
         if years:
             year = int(max(set(years), key=years.count))
 
-    region = _region(issuer, title, notice_title, doc_number, paras)
-    if issuer and region and not _PLACE.match(issuer) and re.match(r"^(市|县|区|镇|乡)", issuer):
+    cells = " ".join(c for b in blocks if b.kind == "t" for r in b.rows[:200] for c in r)
+    region = _region(issuer, title, notice_title, doc_number, paras, cells)
+    if issuer and region and re.match(r"^(市|县|区|镇|乡)(人民)?政府", issuer):
         # "县政府办公室" signed by a government whose name the text gives elsewhere
         issuer = region + re.sub(r"^(市|县|区|镇|乡)(人民)?政府", "人民政府", issuer)
-    elif issuer and region and re.match(r"^(市|县|区)(人民)?政府", issuer) is None and not _PLACE.match(issuer):
-        pass
     return {
         "title": title,
         "issuer": issuer,
@@ -618,36 +619,66 @@ def _title(blocks: list[_Block], head: list[tuple[int, str]], kv: dict[str, str]
     return None
 
 
+_AFTER_PLACE = re.compile(
+    r"^(人民政府|政府|人民代表大会|人大|委员会|党委|办公|关于|落实|民生|年度|\d{4}|“|政协|发展|改革|财政|[一二三四五六七八九十]+大)"
+)
+
+
+def _place_prefix(s: str) -> str | None:
+    """The place a government or title names first: ``杭州市人民政府办公厅`` → ``杭州市``."""
+    best = None
+    for k in range(2, min(len(s), 12) + 1):
+        p = s[:k]
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", p):
+            break
+        if (
+            (p[-1] in "市区县旗盟州镇乡省" or p.endswith(("街道", "自治州", "自治县")))
+            and _AFTER_PLACE.match(s[k:])
+            and not re.match(r"^(市|县|区|省|各|全|本)", p)
+        ):
+            best = p
+    return best
+
+
+_NOT_IN_PLACE = r"[年月日全本各该我每两个市县区省级镇乡村是在的和与及了为对]"
+
+
 def _region(
-    issuer: str | None, title: str | None, notice: str | None, doc_number: str | None, paras: list[tuple[int, str]]
+    issuer: str | None,
+    title: str | None,
+    notice: str | None,
+    doc_number: str | None,
+    paras: list[tuple[int, str]],
+    all_text: str = "",
 ) -> str | None:
     for s in (issuer, title, notice):
-        if not s:
-            continue
-        s = re.sub(r"^(关于|中共)", "", s)
-        m = _PLACE.match(s)
-        if m and len(m.group(1)) >= 2 and not re.match(r"^(市|县|区|省|各)", m.group(1)):
-            return m.group(1)
-    # "县政府办公室": find the county the text names, e.g. by the 文号's first character
+        if s:
+            p = _place_prefix(re.sub(r"^(关于|中共)", "", s))
+            if p:
+                return p
+    # "县政府办公室": find the county the text names, preferring the 文号's first character
     level = None
     for s in (issuer, notice, title):
-        m = re.match(r"^(市|县|区)", s or "")
+        m = re.match(r"^(?:\d{4}年(?:度)?)?(市|县|区)(人民)?政府", s or "")
         if m:
             level = m.group(1)
             break
-    text = " ".join(t for _, t in paras[:400])
-    if level:
-        names = re.findall(rf"([\u4e00-\u9fff]{{1,3}}){level}", text)
-        cands = [n + level for n in names if not re.search(r"[全本各该我市县区省级]$|^[全本各该我]", n)]
-        first = doc_number[0] if doc_number else None
-        preferred = [c for c in cands if first and c.startswith(first)]
-        pool = preferred or cands
-        if pool:
-            best = max(set(pool), key=lambda c: (pool.count(c), -len(c)))
-            if first and not best.startswith(first):
-                return best if preferred else best
-            return best
-    return None
+    if not level:
+        return None
+    text = " ".join(t for _, t in paras[:400]) + " " + all_text
+    counts: dict[str, int] = {}
+    for m in re.finditer(level, text):
+        k = m.start()
+        for n in (2, 1, 3):
+            name = text[max(0, k - n) : k]
+            if len(name) == n and re.fullmatch(r"[\u4e00-\u9fff]+", name) and not re.search(_NOT_IN_PLACE, name):
+                counts[name + level] = counts.get(name + level, 0) + (3 if n == 2 else 1)
+    if not counts:
+        return None
+    first = doc_number[0] if doc_number else None
+    preferred = {c: v for c, v in counts.items() if first and c.startswith(first)}
+    pool = preferred or counts
+    return max(pool, key=lambda c: pool[c])
 
 
 # ============================================================================ sections & items
@@ -944,7 +975,7 @@ def _find_items(blocks: list[_Block]) -> list[_Item]:
                     chosen.add(c.block)
                     changed = True
     items = [c for c in cands if c.block in chosen]
-    if not items:
+    if not items and not any(b.kind == "t" and _columns(b.rows) for b in blocks):
         items = _bare_list(cands)
     return items
 

@@ -567,7 +567,17 @@ def _read_tab_table(lines: list[str], start: int) -> tuple[Table | None, int]:
             cell.append(line)
             blank = 0
         i += 1
-    # give back trailing blank lines
+    # a blank line inside a cell followed by the next cell looks like a row break: a row that
+    # is short by exactly the cells of the next one is the same row
+    width = max((len(r) for r in rows), default=0)
+    k = 0
+    while k + 1 < len(rows):
+        a, b = rows[k], rows[k + 1]
+        if 2 <= len(a) < width and len(a) + len(b) == width and k > 0:
+            rows[k] = a + b
+            del rows[k + 1]
+            continue
+        k += 1
     cells_rows = [["\n".join(x.rstrip() for x in c).strip("\n").strip() for c in r] for r in rows]
     if not cells_rows:
         return None, max(i, start + 1)
