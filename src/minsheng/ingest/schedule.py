@@ -519,6 +519,24 @@ def _settle_cumulative(ms: list[dict], targets: list[dict]) -> None:
                 m["cumulative"] = not (sums and len(values) >= 2)
 
 
+def _finish(steps: list[_Step], targets: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for step in steps:
+        out.extend(_step_milestones(step, targets))
+    _settle_cumulative(out, targets)
+    kept: list[dict] = []
+    for i, m in enumerate(out):
+        if m.pop("_drop", False):
+            # keep the step itself when nothing else of it remains
+            near = out[max(0, i - 8) : i + 8]
+            if not any(o["due"] == m["due"] and not o.get("_drop") for o in near if o is not m):
+                kept.append({"due": m["due"], "percent": None, "value": None, "cumulative": None, "target": None})
+            continue
+        m.pop("_kind", None)
+        kept.append(m)
+    return kept
+
+
 def parse_milestones(text: str, year: int, targets: list[dict]) -> list[dict]:
     """Milestones of a free-text schedule, in order.
 
@@ -531,20 +549,7 @@ def parse_milestones(text: str, year: int, targets: list[dict]) -> list[dict]:
     if not text:
         return []
     targets = list(targets or [])
-    out: list[dict] = []
-    for step in _build_steps(text, year, targets):
-        out.extend(_step_milestones(step, targets))
-    _settle_cumulative(out, targets)
-    kept: list[dict] = []
-    for i, m in enumerate(out):
-        if m.pop("_drop", False):
-            # keep the step itself when nothing else of it remains
-            if not any(o["due"] == m["due"] and not o.get("_drop") for o in out[max(0, i - 8) : i + 8] if o is not m):
-                kept.append({"due": m["due"], "percent": None, "value": None, "cumulative": None, "target": None})
-            continue
-        m.pop("_kind", None)
-        kept.append(m)
-    return kept
+    return _finish(_build_steps(text, year, targets), targets)
 
 
 _EMPTY_CELL = re.compile(r"^[\s\-—–/无]*$")
@@ -554,16 +559,16 @@ def parse_schedule_cells(cells: list[tuple[str, str]], year: int, targets: list[
     """Milestones of a table whose schedule has one column per period.
 
     ``cells`` is ``[(label, text), …]`` with the column header as label (``一季度``,
-    ``第一季度``, ``3月底``, ``1-6月``). Empty and ``--`` cells are no step; a column whose
-    header is no date is ignored.
+    ``第一季度``, ``3月底``, ``1-6月``); each non-empty cell is one step (a month in its text
+    may refine a quarter's date). Empty and ``--`` cells are no step; a column whose header
+    is no date is ignored.
     """
-    parts = []
+    targets = list(targets or [])
+    steps: list[_Step] = []
     for label, cell in cells or []:
-        label = (label or "").strip()
+        label = (label or "").strip().rstrip(":")
         cell = (cell or "").strip()
-        if not label or _EMPTY_CELL.match(cell) or not _markers(label.strip(":"), year):
+        if not label or _EMPTY_CELL.match(cell) or not _markers(label, year):
             continue
-        parts.append(f"{label.rstrip(':')}:{cell}")
-    if not parts:
-        return []
-    return parse_milestones("\n".join(parts), year, targets)
+        steps.extend(_build_steps(f"{label}:{cell}", year, targets))
+    return _finish(steps, targets)
