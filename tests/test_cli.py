@@ -1,0 +1,107 @@
+"""The ``minsheng`` command: load, export, serve."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from minsheng.cli import main
+from minsheng.plans.models import Plan
+from tests.helpers import gold
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_writes_the_plan_back_in_the_same_format(tmp_path, capsys):
+    plan = Plan.objects.get(region__name="涟水县")
+    out = tmp_path / "plan.json"
+    assert main(["export", "--plan", str(plan.pk), "--json", "--out", str(out)]) == 0
+    assert json.loads(out.read_text()) == gold("004")
+
+    assert main(["export", "--plan", "999999", "--json"]) == 2
+    assert "没有编号为 999999 的计划" in capsys.readouterr().err
+
+
+def test_load_reports_what_it_did_and_rejects_a_malformed_file(tmp_path, capsys):
+    doc = gold("002")
+    doc["projects"][0]["name"] = "新名称：改造老旧小区"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    assert main(["load", str(path)]) == 0
+    assert "修改 1 个" in capsys.readouterr().out
+
+    doc["projects"][1]["targets"] = [{"value": "many"}]
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    assert main(["load", str(path)]) == 2
+    assert "projects/1/targets/0/value" in capsys.readouterr().err
+
+    path.write_text("{not json")
+    assert main(["load", str(path)]) == 2
+    assert "无法读取" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_with_production_settings(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MINSHENG_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "0",
+    }
+    minsheng = Path(sys.executable).with_name("minsheng")
+    proc = subprocess.Popen(
+        [str(minsheng), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--migrate"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/staff/login/") as response:
+                    headers, body = response.headers, response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert "工作人员登录" in body
+        assert "Secure" in headers.get("Set-Cookie", "")  # CSRF cookie only over HTTPS in production
+        assert headers["X-Frame-Options"] == "DENY"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/minsheng/app.css") as response:
+            assert response.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_deploy_check_is_clean_with_production_environment(tmp_path):
+    env = {
+        **os.environ,
+        "MINSHENG_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "k" * 60 + "Zq9!",
+        "ALLOWED_HOSTS": "minsheng.example.gov.cn",
+        "MINSHENG_HSTS_SECONDS": "31536000",
+        "MINSHENG_SSL_REDIRECT": "1",
+        "MINSHENG_HSTS_PRELOAD": "1",
+        "DEBUG": "0",
+    }
+    minsheng = Path(sys.executable).with_name("minsheng")
+    result = subprocess.run(
+        [str(minsheng), "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
