@@ -1134,13 +1134,30 @@ def _group_mode(rows: list[list[str]], cols: _Columns) -> bool:
     return False
 
 
-def _seq_is_category_number(cols: _Columns) -> bool:
-    """A 序号 right before the 类别 column numbers the categories, not the items."""
-    if "seq" not in cols.roles or "category" not in cols.roles:
+def _seq_is_category_number(rows: list[list[str]], cols: _Columns) -> bool:
+    """Whether the 序号 column numbers the categories rather than the items.
+
+    Decided by the values: several items share a number, and the number and the 类别 always
+    change together (one number per category and one category per number).
+    """
+    if "seq" not in cols.roles or "category" not in cols.roles or "name" not in cols.roles:
         return False
-    s = cols.roles["seq"][0]
-    c = cols.roles["category"][0]
-    return c == s + 1
+    sj, cj, nj = cols.roles["seq"][0], cols.roles["category"][0], cols.roles["name"][0]
+    seq_to_cat: dict[str, set[str]] = {}
+    cat_to_seq: dict[str, set[str]] = {}
+    names_per_seq: dict[str, set[str]] = {}
+    for r in rows[cols.n_head :]:
+        sv, cv, nv = _squeeze(r[sj]), _squeeze(r[cj]), _squeeze(r[nj])
+        if not sv or not cv:
+            continue
+        seq_to_cat.setdefault(sv, set()).add(cv)
+        cat_to_seq.setdefault(cv, set()).add(sv)
+        names_per_seq.setdefault(sv, set()).add(nv)
+    if not seq_to_cat:
+        return False
+    shared = any(len(n) > 1 for n in names_per_seq.values())
+    one_to_one = all(len(c) == 1 for c in seq_to_cat.values()) and all(len(x) == 1 for x in cat_to_seq.values())
+    return shared and one_to_one
 
 
 def _table_projects(
@@ -1148,7 +1165,7 @@ def _table_projects(
 ) -> list[_Project]:
     rows, raw = b.rows, b.raw_rows
     group = _group_mode(rows, cols)
-    seq_for_cat = _seq_is_category_number(cols)
+    seq_for_cat = _seq_is_category_number(rows, cols)
     out: list[_Project] = []
     row_heading = None
     seen: set[tuple] = set()
