@@ -185,6 +185,7 @@ _OP_LE_BEFORE = re.compile(
     r"(?:不超过|不高于|不多于|不大于|最高|最多|至多|控制在)[^,;。]{0,12}$|(?<!不)(?:低于|少于|小于|降至|降到|下降到)$"
 )
 _OP_GT_BEFORE = re.compile(r"(?<!不)(?:超过|超出|高于|多于|大于|超)$")
+_OP_GE_BEFORE = re.compile(r"(?:不低于|不少于|至少|最少|最低)$")
 _OP_EQ_BEFORE = re.compile(r"(?:调整为|调整到|调整至|统一为|确定为|定为|核定为)$")
 # Money that sets a standard or a benefit level is exact: 每人每月100元, 提高到2747元,
 # 人均提高20元/月·人, 标准为每人每年80元. (亩均产值提升至570万元 is a floor: 提升至 is the
@@ -195,18 +196,21 @@ _AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
 _AFTER_GE = re.compile(r"^(?:以上|左右|之上|多|余)")
 
 # 由/从 X 提高到 Y: X is the baseline, Y the target.
-_BASELINE_BEFORE = re.compile(r"(?:由|从)(?:原|现行|现|目前|现有|当前)?(?:的)?(?:每人每月|每人每年|每人|每月|每年)?$")
+_BASELINE_BEFORE = re.compile(r"(?:由|从)[^,;。由从起]{0,16}$")
 _BASELINE_AFTER = re.compile(r"^[^,;。]{0,12}?(?:提高|提升|增加|调整|扩大|上调|下降|降低|减少|降至|降到|增至|到|至|为)")
 
 _NOT_AFTER_NUMBER = re.compile(
     r"^(?:[ \t]?(?:年|月|日|号|时|点|天|周|小时|分钟|秒|岁|周岁|届|级|星|类|价|代|后|前|线|型|维|寸|层|楼"
     r"|[A-Za-z]))"
 )
+_NOT_AFTER_GE = re.compile(r"(?:月|工作日|小时|季度|年|方面|阶段|环节|维度|步骤|等级|档次|层次|层级|类别|维度)")
 _RANGE_NEXT = re.compile(r"^[ \t]?(?:-|—|–|~|～|至|到)[ \t]?(?:\d|[一二两三四五六七八九十])")
 _POLICY_NAME = re.compile(r"^(?:措施|意见|举措|条例|规定|政策|要求|建议|硬措施|实招|条意见)")
 _RATE_SUFFIX = re.compile(r"^/(?:秒|s|小时|h|天|日|分钟)")
 _SPEC_NEXT = re.compile(r"[ \t]?\d+(?:\.\d+)?[ \t]?(?:价|兆|M|G|K|寸|英寸|核|位数|寸屏)")
 _SIZE_FOLLOW = re.compile(r"^(?:范围|半径|以内的|见方)")
+# 建设一处占地50亩的体育公园: the size of something else
+_SIZE_BEFORE = re.compile(r"(?:占地|占地面积|建筑面积|直径|半径|宽度?|高度?|深度?)(?:约|为|达)?$")
 _IDIOM_ONE = re.compile(r"一[\u4e00-\u9fff]一[\u4e00-\u9fff]")
 _IDIOM_REPEAT = re.compile(r"一([\u4e00-\u9fff])(?:接着|连着|又|再|跟着)一\1")
 _ONE_UNITS = frozenset({"条", "座", "个", "家", "所", "处", "台", "套", "间", "辆", "部", "张", "名", "人"})
@@ -274,8 +278,8 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         unit = um.group("unit")
         after = rest[um.end() :]
-        # 6个月, 3个工作日: durations
-        if unit == "个" and re.match(r"(?:月|工作日|小时|季度|年)", after):
+        # 6个月, 3个工作日: durations; 从3个方面, 分五个等级: aspects and grades, not amounts
+        if unit == "个" and _NOT_AFTER_GE.match(after):
             continue
         value = _match_value(m)
         if value is None:
@@ -350,6 +354,9 @@ def _op_for(text: str, q: Quantity) -> str:
         return "<="
     if _OP_GT_BEFORE.search(before):
         return ">"
+    # an explicit floor wins over the wording of a standard (提高到不低于4200元)
+    if _AFTER_GE.match(after) or _OP_GE_BEFORE.search(before):
+        return ">="
     if _OP_EQ_BEFORE.search(before):
         return "="
     if _is_money(q.unit) and (_MONEY_STANDARD.search(before) or _PERSON_RATE_AFTER.match(after)):
@@ -364,8 +371,8 @@ def _descriptive(text: str, q: Quantity, others_after: bool) -> bool:
     # 3.6立方米/秒雨水泵站, 10立方米/秒流量: a specification
     if _RATE_SUFFIX.match(after) and not _is_money(q.unit):
         return True
-    # 周边1平方公里范围内
-    if unit in _LENGTH_AREA and _SIZE_FOLLOW.match(after):
+    # 周边1平方公里范围内, 占地50亩的
+    if unit in _LENGTH_AREA and (_SIZE_FOLLOW.match(after) or _SIZE_BEFORE.search(text[: q.start])):
         return True
     # a quantity straight before a specification: 一条100兆宽带, 2剂次2价疫苗
     if _SPEC_NEXT.match(after):
