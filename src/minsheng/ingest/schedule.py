@@ -42,7 +42,7 @@ _MARKER_RE = re.compile(
     + _M
     + r")月"
     + _NOT_MONTH_WORD
-    + r"(?P<msfx>底前|底|末前|末|份前|份|前|中旬前|中旬|上旬前|上旬|下旬前|下旬|初)?"
+    + r"(?P<msfx>底前|底|末前|末|份前|份|前|中下旬|中旬前|中旬|上中旬|上旬前|上旬|下旬前|下旬|初)?"
     r")"
 )
 _YEAR_END_RE = re.compile(r"(?P<y>20\d{2}|19\d{2})年(?P<sfx>底|末|内|度)?(?![ \t]*" + _M + r"月)")
@@ -79,10 +79,10 @@ def _month_end(y: int, m: int) -> date:
 
 def _day_in_month(y: int, m: int, sfx: str | None) -> date:
     sfx = (sfx or "").rstrip("前")
-    if sfx.startswith("上旬") or sfx == "初":
-        return date(y, m, 10)
-    if sfx.startswith("中旬"):
+    if sfx in ("中旬", "上中旬"):
         return date(y, m, 20)
+    if sfx == "上旬" or sfx == "初":
+        return date(y, m, 10)
     return _month_end(y, m)
 
 
