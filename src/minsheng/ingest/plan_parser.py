@@ -230,17 +230,20 @@ def _split_people(text: str) -> list[str]:
         return []
     tokens = [x for x in re.split(r"[、,，;；/\s]+", t) if x]
     out: list[str] = []
-    buf = ""
-    for tok in tokens:
+    run: list[str] = []
+    for tok in [*tokens, ""]:
         if len(tok) == 1:
-            buf += tok
+            run.append(tok)
             continue
-        if buf:
-            out.append(buf)
-            buf = ""
-        out.append(tok)
-    if buf:
-        out.append(buf)
+        if run:
+            # one name spread out by layout ("方  毅"); four or more letters are names of two
+            if len(run) <= 3:
+                out.append("".join(run))
+            else:
+                out.extend("".join(run[k : k + 2]) for k in range(0, len(run), 2))
+            run = []
+        if tok:
+            out.append(tok)
     res = []
     for p in out:
         p = p.strip(" .。")

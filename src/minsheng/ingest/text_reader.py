@@ -203,7 +203,7 @@ def _cell_type(text: str) -> str:
 
 _SIMILAR = {
     ("fig", "int"): 0.5,
-    ("fig", "dash"): 0.5,
+    ("fig", "dash"): 0.8,
     ("dash", "empty"): 0.8,
     ("text", "mid"): 0.5,
     ("unit", "mid"): 0.4,
@@ -291,8 +291,11 @@ def _align(cells: list[str], n: int, profile: _Profile, allow_rowspan: bool, ide
                 if (m - i) > (n - j - 1):
                     continue
                 if allow_rowspan:
-                    r = (0.1 if identity[j] else 0.4) if mode == 0 else (0.5 if identity[j] else 0.8)
+                    r = (0.1 if identity[j] else 0.4) if mode == 0 else (0.5 if identity[j] else 1.0)
                     push((j + 1, i, mode), cost + r, prev, "rowspan")
+                if i == m and mode == 1:
+                    # after the row's last cell a missing column may just be an empty cell
+                    push((j + 1, i, 1), cost + 1.0 - profile.compat("empty", j), prev, "colspan")
                 if mode == 1:
                     last = types[i - 1]
                     c = _COLSPAN_COST.get(last, 0.9)
