@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from minsheng.cli import main
-from minsheng.plans.models import Plan
 from tests.helpers import gold
 
 pytestmark = pytest.mark.django_db
 
 
 def test_export_writes_the_plan_back_in_the_same_format(tmp_path, capsys):
-    plan = Plan.objects.get(region__name="涟水县")
+    from minsheng.plans.services import load_plan_document
+
+    plan = load_plan_document(gold("004")).plan
     out = tmp_path / "plan.json"
     assert main(["export", "--plan", str(plan.pk), "--json", "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == gold("004")

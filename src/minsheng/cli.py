@@ -78,6 +78,44 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    # --json is pure reading: no settings, no database, so it runs anywhere the package does.
+    from minsheng.ingest.api import import_file
+    from minsheng.ingest.document import IngestError
+
+    try:
+        doc = import_file(Path(args.file))
+    except IngestError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"无法读取 {args.file}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return 0
+    _django()
+    from minsheng.plans.plan_json import PlanDocumentError
+    from minsheng.plans.services import load_plan_document
+
+    try:
+        result = load_plan_document(doc)
+    except PlanDocumentError as exc:
+        print(f"{args.file} 的识别结果不完整：", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    for name in result.created:
+        print(f"  新增：{name}")
+    for name, fields in result.changes.items():
+        print(f"  修改：{name}（{'、'.join(fields)}）")
+    for name in result.deleted:
+        print(f"  删除：{name}")
+    print(f"计划编号 {result.plan.pk}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     _django()
     from minsheng.plans.export import export_plan
@@ -121,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="载入 minsheng.plan/1 JSON")
     load.add_argument("file")
     load.set_defaults(func=cmd_load)
+
+    imp = sub.add_parser("import", help="导入计划文件（.docx/.xlsx/.pdf/.txt/.doc）")
+    imp.add_argument("file")
+    imp.add_argument("--json", action="store_true", help="只输出识别出的 minsheng.plan/1 JSON，不保存")
+    imp.set_defaults(func=cmd_import)
 
     export = sub.add_parser("export", help="导出计划")
     export.add_argument("--plan", type=int, required=True)

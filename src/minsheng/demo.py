@@ -1,4 +1,4 @@
-"""The demo: regions of the seed governments, the five seed plans, accounts for every role."""
+"""The demo: regions of the seed governments, the five seed documents imported, accounts for every role."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ from django.db import transaction
 from minsheng.core.calendar import seed_calendar
 from minsheng.core.models import Region, Unit, User
 from minsheng.core.resolve import guess_level
+from minsheng.ingest.api import import_file
 from minsheng.plans.models import Plan
 from minsheng.plans.services import load_plan_document
 
@@ -46,10 +47,8 @@ def seed_units() -> None:
 
 
 def load_seed_plans() -> list[Plan]:
-    plans = []
-    for path in sorted((DATA / "plans").glob("*.json")):
-        plans.append(load_plan_document(json.loads(path.read_text())).plan)
-    return plans
+    """Import the five real documents the way a coordinator would, through the importer."""
+    return [load_plan_document(import_file(path)).plan for path in sorted((DATA / "seeds").glob("*.txt"))]
 
 
 # Each account: username, role, display name, city, unit name (for unit roles).

@@ -98,3 +98,19 @@ rules.add_perm("plans.view_project", can_view_project)
 rules.add_perm("plans.change_project", coordinates_project)
 rules.add_perm("core.edit_calendar", is_coordinator)
 rules.add_perm("core.use_admin", is_coordinator)
+
+
+@rules.predicate
+def can_handle_import(user, draft) -> bool:
+    """The coordinator who uploaded it, or one whose region holds the plan's region."""
+    if draft is None or not is_coordinator(user):
+        return False
+    if user.is_superuser or draft.created_by_id == user.pk:
+        return True
+    from minsheng.core.resolve import find_region
+
+    region = find_region(draft.document["plan"]["region"])
+    return region is not None and region.pk in coordinated_regions(user)
+
+
+rules.add_perm("plans.change_planimport", can_handle_import)

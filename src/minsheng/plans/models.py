@@ -241,3 +241,33 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlanImport(models.Model):
+    """An uploaded plan document between reading and saving: the coordinator's corrections
+    accumulate in ``document`` and nothing reaches the plan tables until it is saved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待确认")
+        SAVED = "saved", _("已保存")
+        DISCARDED = "discarded", _("已放弃")
+
+    created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="plan_imports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    document = models.JSONField(_("识别结果"))
+    reader_warnings = models.JSONField(default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Bumped on every correction so that two people editing one preview cannot overwrite each other.
+    version = models.PositiveIntegerField(default=0)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("计划导入")
+        verbose_name_plural = _("计划导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

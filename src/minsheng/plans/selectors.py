@@ -10,6 +10,7 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Person, Region, Unit
+from minsheng.plans.import_checks import is_additive
 from minsheng.plans.models import (
     Allocation,
     Funding,
@@ -123,7 +124,7 @@ def allocation_table(project: Project) -> AllocationTable | None:
     mismatched = [
         (t, sums[i])
         for i, t in enumerate(targets)
-        if sums[i] is not None and t.value is not None and sums[i] != t.value
+        if sums[i] is not None and t.value is not None and sums[i] != t.value and is_additive(t.unit)
     ]
     return AllocationTable(targets=targets, rows=list(by_region.items()), sums=sums, mismatched=mismatched)
 

@@ -193,7 +193,7 @@ class _Loader:
         return bool(diff)
 
 
-def _project_key(data: dict) -> tuple[str, str]:
+def project_key(data: dict) -> tuple[str, str]:
     section = data.get("section") or ""
     return (section, data["ref"]) if data.get("ref") else (section, "name:" + data["name"])
 
@@ -247,11 +247,11 @@ def load_plan_document(doc: dict) -> LoadResult:
 
     existing: dict[tuple[str, str], list[Project]] = defaultdict(list)
     for project in plan.projects.order_by("position"):
-        existing[_project_key({"section": project.section, "ref": project.ref, "name": project.name})].append(project)
+        existing[project_key({"section": project.section, "ref": project.ref, "name": project.name})].append(project)
 
     matched: list[Project | None] = []
     for data in doc["projects"]:
-        candidates = existing.get(_project_key(data))
+        candidates = existing.get(project_key(data))
         matched.append(candidates.pop(0) if candidates else None)
     _match_renamed(doc["projects"], matched, [p for group in existing.values() for p in group])
 

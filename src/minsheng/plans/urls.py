@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.plans import views
+from minsheng.plans import import_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export.json", views.plan_export, name="plan_export"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("imports/<int:pk>/projects/<int:index>/", import_views.import_project, name="import_project"),
+    path("imports/<int:pk>/save/", import_views.import_save, name="import_save"),
+    path("imports/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
 ]

@@ -13,3 +13,11 @@ def num(value: Decimal | None) -> str:
     value = Decimal(value)
     text = format(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize(), "f")
     return text
+
+
+_OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "=": "="}
+
+
+@register.filter
+def op_symbol(op: str | None) -> str:
+    return _OP_SYMBOLS.get(op or ">=", op)
