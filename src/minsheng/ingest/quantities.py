@@ -18,6 +18,7 @@ particular project or government).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -178,6 +179,8 @@ _MASK_RE = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|「[^」]*」|
 # A breakdown of a figure already given (新增学位2070个,其中幼儿园990个...) runs to the end
 # of the sentence; its parts are not further targets.
 _BREAKDOWN_RE = re.compile(r"其中[^。;\n]*")
+# How far before/after a number its qualifiers (不少于, 以上, 由…提高到) are looked for.
+_WINDOW = 40
 _CLAUSE_END = ",;。:!?\n、"
 _SENTENCE_END = ";。!?\n"
 
@@ -271,7 +274,7 @@ def find_quantities(text: str) -> list[Quantity]:
         # the digits of 万分之三 / 三分之一
         if text.startswith("分之", start - 2) if start >= 2 else False:
             continue
-        rest = text[nend:]
+        rest = text[nend : nend + _WINDOW]
         if _NOT_AFTER_NUMBER.match(rest) or _RANGE_NEXT.match(rest):
             continue
         um = _UNIT_RE.match(rest)
@@ -329,19 +332,23 @@ def _chinese_quantity_ok(text: str, start: int, numeral: str, unit: str, after: 
     return True
 
 
+@lru_cache(maxsize=64)
+def _delimiters(text: str, ends: str) -> list[int]:
+    return [i for i, c in enumerate(text) if c in ends]
+
+
 def _clause_start(text: str, pos: int, ends: str = _CLAUSE_END) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in ends:
-        i -= 1
-    return i
+    """Index just after the last delimiter before ``pos`` (0 when none)."""
+    d = _delimiters(text, ends)
+    k = bisect_left(d, pos)
+    return d[k - 1] + 1 if k else 0
 
 
 def _clause_end(text: str, pos: int, ends: str = _CLAUSE_END) -> int:
-    i = pos
-    n = len(text)
-    while i < n and text[i] not in ends:
-        i += 1
-    return i
+    """Index of the first delimiter at or after ``pos`` (the text's length when none)."""
+    d = _delimiters(text, ends)
+    k = bisect_left(d, pos)
+    return d[k] if k < len(d) else len(text)
 
 
 def _is_money(unit: str) -> bool:
@@ -349,8 +356,8 @@ def _is_money(unit: str) -> bool:
 
 
 def _op_for(text: str, q: Quantity) -> str:
-    before = text[_clause_start(text, q.start, ",;。:!?\n") : q.start]
-    after = text[q.end :]
+    before = text[max(_clause_start(text, q.start, ",;。:!?\n"), q.start - _WINDOW) : q.start]
+    after = text[q.end : q.end + _WINDOW]
     if _AFTER_LE.match(after) or _OP_LE_BEFORE.search(before):
         return "<="
     if _OP_GT_BEFORE.search(before):
@@ -367,7 +374,7 @@ def _op_for(text: str, q: Quantity) -> str:
 
 def _descriptive(text: str, q: Quantity, others_after: bool) -> bool:
     """Sizes that only describe a thing rather than count deliverables."""
-    after = text[q.end :]
+    after = text[q.end : q.end + _WINDOW]
     unit = unit_key(q.unit)
     # 3.6立方米/秒雨水泵站, 10立方米/秒流量: a specification
     if _RATE_SUFFIX.match(after) and not _is_money(q.unit):
@@ -390,9 +397,9 @@ def _descriptive(text: str, q: Quantity, others_after: bool) -> bool:
 
 def _baseline(text: str, q: Quantity) -> bool:
     """由每人每月2727元提高到2747元, 由现行四档调整为三档: the 'from' figure is no target."""
-    cs = _clause_start(text, q.start, ",;。!?\n")
+    cs = max(_clause_start(text, q.start, ",;。!?\n"), q.start - _WINDOW)
     before = text[cs : q.start]
-    return bool(_BASELINE_BEFORE.search(before)) and bool(_BASELINE_AFTER.match(text[q.end :]))
+    return bool(_BASELINE_BEFORE.search(before)) and bool(_BASELINE_AFTER.match(text[q.end : q.end + _WINDOW]))
 
 
 def _distributive_count(text: str, q: Quantity) -> int:
@@ -407,7 +414,7 @@ def _ratio_rule(text: str, q: Quantity) -> bool:
     """按照…70%发放: a percentage in a calculation rule, not a deliverable."""
     if unit_key(q.unit) != "%":
         return False
-    before = text[_clause_start(text, q.start, ",;。!?\n") : q.start]
+    before = text[max(_clause_start(text, q.start, ",;。!?\n"), q.start - _WINDOW) : q.start]
     return bool(re.search(r"按照|按$|按[^,;。]{0,20}$", before))
 
 
@@ -446,11 +453,12 @@ def extract_targets(text: str) -> list[dict]:
     for i, q in enumerate(qs):
         if _inside(q.start, breakdowns):
             continue
-        same_clause_after = any(o.start > q.end and o.start < _clause_end(text, q.end, ",;。!?\n") for o in qs[i + 1 :])
+        ce = _clause_end(text, q.end, ",;。!?\n")
+        same_clause_after = i + 1 < len(qs) and q.end < qs[i + 1].start < ce
         if _descriptive(text, q, same_clause_after) or _baseline(text, q) or _ratio_rule(text, q):
             continue
         # 形成了…候选项目12个: an achievement already made, not a commitment
-        if _PAST_RE.search(text[_clause_start(text, q.start, ",;。!?\n") : q.start]):
+        if _PAST_RE.search(text[max(_clause_start(text, q.start, ",;。!?\n"), q.start - _WINDOW) : q.start]):
             continue
         op = _op_for(text, q)
         ctx = _context(text, qs, i)

@@ -53,7 +53,12 @@ _START_AFTER = re.compile(r"^[ \t]*(?:起|开始|以来|以后|之后|后(?!续)
 _START_BEFORE = re.compile(r"(?:从|自)$")
 # A bare month (3月, 9月) counts only where a step can begin, not inside a sentence
 # (需待11月晚稻收割后 is background, not a step).
-_STEP_OPENERS = re.compile(r"(?:^|[;。,:!?\n \t、]|于|在|到|确保|力争|争取|预计|计划)$")
+_STEP_OPENER_CHARS = frozenset(";。,:!?\n \t、")
+_STEP_OPENER_WORDS = ("于", "在", "到", "确保", "力争", "争取", "预计", "计划")
+
+
+def _opens_step(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] in _STEP_OPENER_CHARS or text[max(0, pos - 2) : pos].endswith(_STEP_OPENER_WORDS)
 
 
 @dataclass
@@ -86,7 +91,7 @@ def _day_in_month(y: int, m: int, sfx: str | None) -> date:
     return _month_end(y, m)
 
 
-def _marker_from(m: re.Match[str], year: int, text: str) -> _Marker | None:
+def _marker_from(m: re.Match[str], year: int, text: str, anywhere: bool = False) -> _Marker | None:
     y = year
     if m.group("y"):
         y = int(m.group("y"))
@@ -99,7 +104,7 @@ def _marker_from(m: re.Match[str], year: int, text: str) -> _Marker | None:
             return _Marker(m.start(), m.end(), _month_end(y, 3 * q2), "quarter", 3 * q1 - 2)
         if m.group("half"):
             h = m.group("half")
-            if not m.group("halfsfx") and not m.group("year") and not _STEP_OPENERS.search(text[: m.start()]):
+            if not m.group("halfsfx") and not m.group("year") and not anywhere and not _opens_step(text, m.start()):
                 return None
             if h in ("上半年", "年中"):
                 return _Marker(m.start(), m.end(), date(y, 6, 30), "half", 1)
@@ -115,7 +120,7 @@ def _marker_from(m: re.Match[str], year: int, text: str) -> _Marker | None:
         if m.group("mm"):
             mo = _month(m.group("mm"))
             sfx = m.group("msfx")
-            if not sfx and not m.group("year") and not _STEP_OPENERS.search(text[: m.start()]):
+            if not sfx and not m.group("year") and not anywhere and not _opens_step(text, m.start()):
                 return None
             return _Marker(m.start(), m.end(), _day_in_month(y, mo, sfx), "month", mo)
     except (ValueError, KeyError):
@@ -130,7 +135,7 @@ def _markers(text: str, year: int) -> list[_Marker]:
         # a digit run glued to the month (12345月), a count (6个月) or every quarter (每一季度)
         if before[-1:].isdigit() or before[-1:] in ("个", "每", "各", "逐"):
             continue
-        if _START_AFTER.match(text[m.end() :]) or _START_BEFORE.search(before):
+        if _START_AFTER.match(text[m.end() : m.end() + 8]) or _START_BEFORE.search(before):
             continue
         mk = _marker_from(m, year, text)
         if mk is not None:
@@ -157,11 +162,11 @@ def parse_deadline(text: str, year: int) -> str | None:
         if (
             m.group("half") in ("全年", "年内")
             and not m.group("halfsfx")
-            and not _YEAR_WORD_AS_DATE.match(text[m.end() :])
+            and not _YEAR_WORD_AS_DATE.match(text[m.end() : m.end() + 8])
         ):
             continue
         # in a deadline cell any month is a date, even without 底/前
-        mk = _marker_from(m, year, "")
+        mk = _marker_from(m, year, text, anywhere=True)
         if mk is not None:
             found.append(mk.due)
     for m in _ISO_RE.finditer(text):
@@ -332,10 +337,10 @@ def _figure_context(sentence: str, qs: list[Quantity], i: int) -> str:
     clause start or connective (和/及/与), and those after it up to the next figure or the
     clause end (开展3个优势学科培育和3个精品项目创建, 田间道路10千米)."""
     q = qs[i]
-    start = max([o.end for o in qs[:i]] + [0])
-    cs = max(sentence.rfind(c, 0, q.start) for c in ",;。、:和及与并") + 1
-    end = min([o.start for o in qs[i + 1 :]] + [len(sentence)])
-    ce = min([j for j in (sentence.find(c, q.end) for c in ",;。、") if j != -1] + [len(sentence)])
+    start = qs[i - 1].end if i else 0
+    cs = max(sentence.rfind(c, start, q.start) for c in ",;。、:和及与并") + 1
+    end = qs[i + 1].start if i + 1 < len(qs) else len(sentence)
+    ce = min([j for j in (sentence.find(c, q.end, end) for c in ",;。、") if j != -1] + [end])
     after = re.sub(r"^(?:以上|左右|以内|之上|余)", "", sentence[q.end : min(end, ce)])
     return sentence[max(start, cs) : q.start] + " " + after
 
@@ -384,7 +389,8 @@ def _step_milestones(step: _Step, targets: list[dict]) -> list[dict]:
         qs = [
             q
             for q in find_quantities(sentence)
-            if not _PACE_BEFORE.search(sentence[: q.start]) and not _KIND_AFTER.match(sentence[q.end :])
+            if not _PACE_BEFORE.search(sentence[max(0, q.start - 40) : q.start])
+            and not _KIND_AFTER.match(sentence[q.end : q.end + 8])
         ]
         percent: int | float | None = None
         rate = _rate_target(targets)
@@ -397,7 +403,7 @@ def _step_milestones(step: _Step, targets: list[dict]) -> list[dict]:
                 if percent is None:
                     percent = q.value
                 continue
-            done = bool(_COMPLETION_BEFORE.search(sentence[: q.start]))
+            done = bool(_COMPLETION_BEFORE.search(sentence[max(0, q.start - 40) : q.start]))
             if is_pct:
                 scores = [(_CERTAIN, rate)] if rate is not None else []
             else:
@@ -413,7 +419,7 @@ def _step_milestones(step: _Step, targets: list[dict]) -> list[dict]:
             used_q.add(i)
             used_t.add(t)
             q = qs[i]
-            before = sentence[: q.start]
+            before = sentence[max(0, q.start - 40) : q.start]
             figures.append(
                 _Figure(
                     q.value,
