@@ -97,6 +97,11 @@ def test_rate_of_the_target_is_a_value_not_a_percent():
     ]
 
 
+def test_progress_percent_of_a_rate_target_stays_a_percent():
+    ms = _ms("6月底前完成项目进度的50%;9月底前覆盖率达到80%;11月底前完成率达100%。", "社区覆盖率达到90%")
+    assert [(m["percent"], m["value"]) for m in ms] == [(50, None), (None, 80), (100, None)]
+
+
 def test_a_figure_wins_over_completion_words():
     ms = _ms("11月底前确保全部完成新(改)建城市公园65个。", "新(改)建城市公园65个")
     assert _rows(ms) == [("2024-11-30", None, 65, True, None)]

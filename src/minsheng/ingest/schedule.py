@@ -199,6 +199,8 @@ _PER_PERIOD_BEFORE = re.compile(r"每(?:月|周|天|日|季度?)[^,;。]{0,16}$"
 _CUMULATIVE_BEFORE = re.compile(r"累计[^,;。]{0,16}$")
 # 分为五个等级, 分三个阶段: kinds and phases, not amounts
 _KIND_AFTER = re.compile(r"^(?:等级|档次|层级|层次|类别|方面|阶段|环节|维度|步骤|批次)")
+# A percentage that states progress even when the target is itself a rate (进度的50%, 完成率60%).
+_PROGRESS_PCT = re.compile(r"(?:进度|任务|工作量|工程量|计划|完成率|总量|总数)(?:的)?(?:达到|达)?$")
 _COMPLETION_BEFORE = re.compile(r"(?:完成|完工|建成|竣工|实现|达到|达)[^,;。]{0,8}$")
 _LABEL_RE = re.compile(r"\[([^\[\]]{1,60})\]")
 # Wording that the whole item is done, strong enough to stand beside figures of the same step
@@ -399,7 +401,8 @@ def _step_milestones(step: _Step, targets: list[dict]) -> list[dict]:
         pairs: list[tuple[float, bool, int, int, int]] = []
         for i, q in enumerate(qs):
             is_pct = unit_key(q.unit) == "%"
-            if is_pct and (rate is None or (section is not None and section != rate)):
+            progress = is_pct and bool(_PROGRESS_PCT.search(sentence[max(0, q.start - 12) : q.start]))
+            if is_pct and (rate is None or progress or (section is not None and section != rate)):
                 if percent is None:
                     percent = q.value
                 continue
