@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from minsheng.ingest.document import Document, Paragraph, Table
 from minsheng.ingest.plan_parser import document_to_plan
 from minsheng.ingest.text_reader import read_text
+from minsheng.plans.plan_json import validation_errors
 
 
 def plan_of(text: str) -> dict:
@@ -332,6 +333,7 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     plan = document_to_plan(read_text(text, name="x.txt"))
     assert plan["schema"] == "minsheng.plan/1"
     json.dumps(plan, ensure_ascii=False)
+    assert validation_errors(plan) == []
 
 
 @settings(max_examples=150, deadline=None)
@@ -345,4 +347,13 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 def test_never_raises_on_arbitrary_tables(rows: list[list[str]]) -> None:
     header = ("序号", "项目名称", "牵头单位", "甲区", "乙区")
     doc = Document(source="x", blocks=[Table(rows=(header, *map(tuple, rows)))])
-    json.dumps(document_to_plan(doc), ensure_ascii=False)
+    plan = document_to_plan(doc)
+    json.dumps(plan, ensure_ascii=False)
+    assert validation_errors(plan) == []
+
+
+def test_a_document_that_names_nothing_still_gives_a_valid_plan() -> None:
+    plan = plan_of("1.新建学校。（责任单位：教育局）\n2.新建医院。（责任单位：卫健委）")
+    assert validation_errors(plan) == []
+    assert plan["plan"]["title"] == "t" and plan["plan"]["region"] == "未识别地区"
+    assert len(plan["projects"]) == 2

@@ -12,6 +12,7 @@ import pytest
 
 from minsheng.ingest.plan_parser import document_to_plan
 from minsheng.ingest.text_reader import read_text
+from minsheng.plans.plan_json import validation_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "src" / "minsheng" / "data" / "seeds").glob("*.txt"))
@@ -25,6 +26,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for seed in SEEDS:
         plan = document_to_plan(read_text(seed))
         assert plan["source"] == seed.name
+        assert validation_errors(plan) == [], seed.name
         (out / f"{seed.stem}.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(SCORER), "--json", str(GOLD), str(out)],

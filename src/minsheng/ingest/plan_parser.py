@@ -102,6 +102,13 @@ def _strip_ordinal(text: str) -> str:
     return o[2] if o else text.strip()
 
 
+def _category_name(text: str) -> str:
+    """A heading as a category: without its ordinal, its colon or a count like （共5项）."""
+    t = normalize_inline(_strip_ordinal(text)).strip()
+    t = re.sub(r"[(（]\s*(共|合计)?\s*\d+\s*(项|个|件|类|大项)\s*[)）]$", "", t)
+    return t.rstrip("。:：;； ")
+
+
 # ============================================================================ units and people
 
 _UNIT_LABELS = (
@@ -126,6 +133,9 @@ _UNIT_LABELS = (
     "分管区领导",
     "联系领导",
     "责任人",
+    "完成时限",
+    "完成时间",
+    "时间节点",
 )
 _LABEL_RX = "|".join(sorted(_UNIT_LABELS, key=len, reverse=True))
 _BRACKET_START = re.compile(rf"[(（〔\[【]\s*(?:{_LABEL_RX})\s*[:：]")
@@ -165,6 +175,15 @@ def _split_units(text: str) -> tuple[list[str], list[str]]:
     t = re.sub(r"[ \t\u3000]+", "", t)
     lead: list[str] = []
     rest: list[str] = []
+    marked = re.compile(r"[(（]\s*(牵头|主办|主责)\s*(单位)?\s*[)）]")
+    if marked.search(t):
+        # "市园林局（牵头）、市财政局": the marked units lead
+        for u in _unit_pieces(marked.sub("\u2605", t)):
+            if "\u2605" in u:
+                lead.append(u.replace("\u2605", ""))
+            else:
+                rest.append(u)
+        return lead, rest
     # "A牵头，B、C按职责分工负责" / "A牵头，B配合"
     m = re.match(r"^(.+?)(?:牵头负责|牵头)[,，;；、\s]*(.*)$", t, re.S)
     if m and not re.search(r"(牵头单位|牵头部门)", m.group(1)):
@@ -334,7 +353,9 @@ _REGION_HEADER = re.compile(
 
 
 def _is_region_header(h: str) -> bool:
-    return bool(_REGION_HEADER.match(h)) and not re.search(r"单位|部门|领导|名称|序号|目标|分解|任务|合计|小计", h)
+    return bool(_REGION_HEADER.match(h)) and not re.search(
+        r"单位|部门|领导|名称|序号|目标|分解|任务|合计|小计|总计|^全(市|县|区|省)|^(各|相关)", h
+    )
 
 
 # ============================================================================ figures
@@ -428,6 +449,21 @@ _ORGAN_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|局
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,10}?(?:自治州|自治县|特别行政区|省|市|区|县|旗|盟|州|镇|乡|街道))")
 
 
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
+)
+
+
+def _digit_dates(text: str) -> str:
+    """``二〇二四年二月二十七日`` → ``2024年2月27日``."""
+
+    def sub(m: re.Match[str]) -> str:
+        y = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+        return f"{y}年{_cn_int(m.group(2))}月{_cn_int(m.group(3))}日"
+
+    return _CN_DATE.sub(sub, text)
+
+
 def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
     try:
         y, m, d = int(y), int(m), int(d)
@@ -468,10 +504,16 @@ def _key_values(blocks: list[_Block]) -> dict[str, str]:
     return kv
 
 
-def _meta(blocks: list[_Block], first_item: int) -> dict:
-    paras = [(i, b.text) for i, b in enumerate(blocks) if b.kind == "p"]
+def _meta(blocks: list[_Block], first_item: int, item_blocks: set[int] | None = None) -> dict:
+    paras = [(i, _digit_dates(b.text)) for i, b in enumerate(blocks) if b.kind == "p"]
     kv = _key_values(blocks)
-    head = [(i, t) for i, t in paras if i < first_item] or paras
+    # the notice: what precedes the first project, and the body's closing lines (signature,
+    # date) when the projects are numbered paragraphs of the body itself
+    head = [(i, t) for i, t in paras if i < first_item]
+    body_end = [
+        (i, t) for i, t in paras if i >= first_item and blocks[i].section is None and i not in (item_blocks or set())
+    ]
+    head = (head + body_end) or paras
 
     # 文号: a line of its own, or the 文号 field
     doc_number = None
@@ -549,12 +591,11 @@ def _meta(blocks: list[_Block], first_item: int) -> dict:
             year = int(m.group(1))
     if year is None and issued_on:
         year = int(issued_on[:4])
+    cells = " ".join(c for b in blocks if b.kind == "t" for r in b.rows[:200] for c in r)
     if year is None:
-        years = re.findall(r"((?:19|20)\d{2})\s*年", " ".join(t for _, t in paras[:200]))
+        years = re.findall(r"((?:19|20)\d{2})\s*年", " ".join(t for _, t in paras[:200]) + cells)
         if years:
             year = int(max(set(years), key=years.count))
-
-    cells = " ".join(c for b in blocks if b.kind == "t" for r in b.rows[:200] for c in r)
     region = _region(issuer, title, notice_title, doc_number, paras, cells)
     if issuer and region and re.match(r"^(市|县|区|镇|乡)(人民)?政府", issuer):
         # "县政府办公室" signed by a government whose name the text gives elsewhere
@@ -617,7 +658,7 @@ def _title(blocks: list[_Block], head: list[tuple[int, str]], kv: dict[str, str]
     if "标题" in kv:
         return _squeeze(kv["标题"])
     for t in texts[:5]:
-        if 4 <= len(t) <= 60:
+        if 4 <= len(t) <= 60 and not _ordinal(t) and not _BRACKET_START.search(t) and not re.search(r"[。;；]", t):
             return t
     return None
 
@@ -713,13 +754,16 @@ def _bracket(text: str) -> tuple[str, str | None]:
 
 
 def _parse_bracket(inner: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"lead": [], "partner": [], "leaders": [], "unit_leaders": []}
+    out: dict[str, list[str]] = {"lead": [], "partner": [], "leaders": [], "unit_leaders": [], "deadline": []}
     parts = list(_LABEL_PART.finditer(inner))
     has_lead_label = any(p.group(1) in ("牵头单位", "牵头部门", "主办单位", "主责单位") for p in parts)
     for k, p in enumerate(parts):
         end = parts[k + 1].start() if k + 1 < len(parts) else len(inner)
         content = inner[p.end() : end].strip(" ;；,，。")
         label = p.group(1)
+        if label in ("完成时限", "完成时间", "时间节点"):
+            out["deadline"].append(content)
+            continue
         if "领导" in label or label == "责任人":
             out["leaders"].extend(_split_people(content))
             continue
@@ -861,7 +905,7 @@ def document_to_plan(doc: Document) -> dict:
         + [i for i, b in enumerate(blocks) if b.kind == "t" and _columns(b.rows)]
         + [len(blocks)]
     )
-    plan = _meta(blocks, first_item)
+    plan = _meta(blocks, first_item, {it.block for it in items})
     year = plan["year"] or 0
     item_blocks = {it.block for it in items}
     doc_deadline = _document_deadline(blocks, item_blocks, year) if year else None
@@ -888,15 +932,121 @@ def document_to_plan(doc: Document) -> dict:
     for bi, groups in decompositions:
         _merge_decomposition(bi, groups, projects, blocks[bi].section, year, fallback_deadline)
 
-    out_projects = []
-    for p in projects:
-        d = p.data
-        for k in ("lead_units", "partner_units", "leaders", "unit_leaders"):
-            d[k] = list(dict.fromkeys(x for x in d.get(k) or [] if x))
-        out_projects.append(d)
-    if not plan["title"]:
-        plan["title"] = doc.source
+    out_projects = [d for d in (_conform_project(p.data) for p in projects) if d is not None]
+    _conform_plan(plan, doc, blocks)
     return {"schema": SCHEMA, "source": doc.source, "plan": plan, "projects": out_projects}
+
+
+# ---------------------------------------------------------------------------- schema limits
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _valid_date(v: object) -> str | None:
+    if isinstance(v, str) and _ISO_DATE.match(v) and _iso(*v.split("-")):
+        return v
+    return None
+
+
+def _amount(v: object) -> float | int | None:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    if v != v or abs(v) > 1e15:  # NaN or out of range
+        return None
+    return v
+
+
+def _text(v: object, limit: int) -> str | None:
+    if v is None:
+        return None
+    t = str(v).strip()
+    return t[:limit] if t else None
+
+
+def _conform_plan(plan: dict, doc: Document, blocks: list[_Block]) -> None:
+    """Whatever the document, the plan fields are what minsheng.plan/1 requires.
+
+    A field the text does not give gets a value a coordinator sees and corrects in the
+    preview: the file name as title, the current year, 未识别地区 as region.
+    """
+    import datetime as _dt
+    from pathlib import PurePath
+
+    title = _text(plan.get("title"), 300)
+    if not title:
+        title = _text(PurePath(doc.source or "").stem, 300) or "未命名计划"
+    plan["title"] = title
+    year = plan.get("year")
+    if not isinstance(year, int) or not 1949 <= year <= 2200:
+        year = _dt.date.today().year
+    plan["year"] = year
+    region = _text(plan.get("region"), 100)
+    if not region:
+        text = " ".join(b.text for b in blocks if b.kind == "p")
+        found = re.findall(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区))(?:人民政府|政府|委员会|党委|人大)", text)
+        found = [f for f in found if not re.match(r"^(各|全|本|该|我|市|县|区)", f)]
+        region = max(set(found), key=found.count) if found else "未识别地区"
+    plan["region"] = region
+    plan["issuer"] = _text(plan.get("issuer"), 200)
+    plan["doc_number"] = _text(plan.get("doc_number"), 100)
+    plan["issued_on"] = _valid_date(plan.get("issued_on"))
+
+
+def _conform_project(d: dict) -> dict | None:
+    name = _text(d.get("name"), 500)
+    if not name:
+        return None
+    d["name"] = name
+    d["section"] = _text(d.get("section"), 50)
+    d["ref"] = _text(d.get("ref"), 30)
+    d["category"] = _text(d.get("category"), 200)
+    d["content"] = _text(d.get("content"), 100000)
+    d["kind"] = _text(d.get("kind"), 50)
+    d["deadline"] = _valid_date(d.get("deadline"))
+    for k, limit in (("lead_units", 200), ("partner_units", 200), ("leaders", 50), ("unit_leaders", 50)):
+        d[k] = list(dict.fromkeys(x for x in (_text(u, 10**6) for u in d.get(k) or []) if x and len(x) <= limit))
+    targets = []
+    for t in d.get("targets") or []:
+        if isinstance(t, dict) and _amount(t.get("value")) is not None:
+            if t.get("op") not in (">=", ">", "<=", "=", None):
+                t["op"] = None
+            if t.get("unit") is not None:
+                t["unit"] = _text(t["unit"], 50)
+            targets.append(t)
+    d["targets"] = targets
+    n = len(targets)
+
+    def index(v: object) -> int | None:
+        return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < n else None
+
+    milestones = []
+    for m in d.get("milestones") or []:
+        if not isinstance(m, dict) or not _valid_date(m.get("due")):
+            continue
+        m["percent"] = _amount(m.get("percent"))
+        m["value"] = _amount(m.get("value"))
+        if m.get("cumulative") not in (True, False, None):
+            m["cumulative"] = None
+        m["target"] = index(m.get("target"))
+        milestones.append(m)
+    d["milestones"] = milestones
+    allocations = []
+    for a in d.get("allocations") or []:
+        region = _text(a.get("region"), 100)
+        if region and _amount(a.get("value")) is not None:
+            a["region"] = region
+            a["unit"] = _text(a.get("unit"), 50)
+            a["target"] = index(a.get("target"))
+            allocations.append(a)
+    d["allocations"] = allocations
+    f = d.get("funding")
+    if isinstance(f, dict):
+        d["funding"] = {"unit": _text(f.get("unit"), 20)} | {
+            k: _amount(f.get(k)) for k in ("total", "annual", "superior", "local", "social", "self")
+        }
+    else:
+        d["funding"] = None
+    return d
 
 
 # ---------------------------------------------------------------------------- sections
@@ -910,10 +1060,11 @@ def _assign_sections(blocks: list[_Block]) -> None:
     for b in blocks:
         if b.kind == "p":
             s = _squeeze(b.text)
-            m = re.fullmatch(r"附件\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?", s)
+            m = re.fullmatch(r"附[件表]\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?", s)
             if m:
                 num = m.group(1)
-                section = f"附件{_cn_int(num)}" if num else "附件"
+                word = "附表" if s.startswith("附表") else "附件"
+                section = f"{word}{_cn_int(num)}" if num else word
                 in_list = False
                 b.section = section
                 continue
@@ -956,6 +1107,17 @@ def _find_items(blocks: list[_Block]) -> list[_Item]:
             continue
         style, num, rest = o
         body, bracket = _bracket(rest)
+        if bracket is None and i + 1 < len(blocks) and blocks[i + 1].kind == "p":
+            # the unit line under the item: "（责任单位：…）" or "责任单位：…"
+            nxt = blocks[i + 1].text.strip()
+            m = re.match(rf"^[(（〔\[【]?\s*((?:{_LABEL_RX})\s*[:：].*?)[)）〕\]】]?\s*[。.]?$", nxt)
+            if m:
+                bracket = m.group(1)
+        if bracket is None:
+            # an unlabelled bracket naming the units: "（市教育局牵头，市财政局配合）"
+            m = re.search(r"[(（〔]([^()（）〔〕]{2,80}?(?:牵头|负责)[^()（）〔〕]{0,80})[)）〕]\s*[。.]?$", body)
+            if m and not re.search(r"\d", m.group(1)):
+                body, bracket = body[: m.start()].strip(), "责任单位:" + m.group(1)
         cands.append(_Item(i, b.section, style, num, body, bracket))
     chosen = {c.block for c in cands if c.bracket}
     # items without a unit bracket belong to a list when their numbers continue it
@@ -1045,7 +1207,7 @@ def _paragraph_categories(blocks: list[_Block], items: list[_Item]) -> dict[int,
             continue
         style = _is_heading(b)
         if style:
-            name = _strip_ordinal(b.text).rstrip("。:：")
+            name = _category_name(b.text)
             last_heading = (style, name)
             current[style] = name
     return out
@@ -1054,13 +1216,14 @@ def _paragraph_categories(blocks: list[_Block], items: list[_Item]) -> dict[int,
 def _item_project(it: _Item, category: str | None, year: int, deadline: str | None) -> _Project:
     body = it.body.strip()
     name, content = _titled(body)
-    units = _parse_bracket(it.bracket) if it.bracket else {"lead": [], "partner": [], "leaders": [], "unit_leaders": []}
+    units = _parse_bracket(it.bracket) if it.bracket else {"lead": [], "partner": [], "leaders": [], "deadline": []}
     targets = _targets(name, content)
     d = _new_project(it.section, it.ref, category, name, content)
     d["lead_units"] = units["lead"]
     d["partner_units"] = units["partner"]
     d["leaders"] = units["leaders"]
-    d["deadline"] = deadline
+    own = parse_deadline(units["deadline"][0], year) if units["deadline"] and year else None
+    d["deadline"] = own or deadline
     d["targets"] = targets
     return _Project(d, (it.block, 0), match_name=name)
 
@@ -1099,7 +1262,7 @@ def _heading_before(blocks: list[_Block], bi: int) -> str | None:
         if b.section != sec or b.kind != "p":
             return None
         if _is_heading(b):
-            return _strip_ordinal(b.text).rstrip("。:：")
+            return _category_name(b.text)
     return None
 
 
@@ -1180,12 +1343,12 @@ def _table_projects(
         if not filled:
             continue
         if len(filled) == 1 and len(rows[0]) > 2:
-            row_heading = _strip_ordinal(filled[0]).rstrip("。:：")
+            row_heading = _category_name(filled[0])
             continue
         name = normalize_inline(_first(row, cols, "name"))
         content = normalize_inline(_first(row, cols, "content")) or None
         category = normalize_inline(_first(row, cols, "category"))
-        category = _strip_ordinal(category) if category else (row_heading or heading)
+        category = _category_name(category) if category else (row_heading or heading)
         if group:
             category, name, content = (name or category), (content or ""), None
         if not name or _none_cell(name):
@@ -1213,7 +1376,9 @@ def _table_projects(
         for j in cols.roles.get("lead", []):
             if not _none_cell(rrow[j]):
                 lo, rest = _split_units(rrow[j])
-                lead.extend(lo + rest)
+                # "A（牵头）、B" in a responsibility column: A leads, B is a partner
+                lead.extend(lo or rest)
+                partner.extend(rest if lo else [])
         for j in cols.roles.get("partner", []):
             if not _none_cell(rrow[j]):
                 lo, rest = _split_units(rrow[j])
@@ -1286,7 +1451,16 @@ def _decomposition_groups(b: _Block, cols: _Columns) -> list[dict]:
         if not same:
             if not name:
                 continue
-            g = {"ref": ref, "names": [name], "rows": [], "lead": _first(row, cols, "lead"), "row": ri}
+            g = {
+                "ref": ref,
+                "names": [name],
+                "rows": [],
+                "lead": _first(row, cols, "lead"),
+                "partner": _first(row, cols, "partner"),
+                "content": normalize_inline(_first(row, cols, "content")) or None,
+                "category": _category_name(_first(row, cols, "category")) or None,
+                "row": ri,
+            }
             groups.append(g)
         elif name and name not in g["names"]:
             g["names"].append(name)
@@ -1336,10 +1510,14 @@ def _merge_decomposition(
         p = target_of.get(gi)
         if p is None:
             name = g["names"][0]
-            d = _new_project(section, g["ref"], None, "".join(g["names"]) if len(g["names"]) > 1 else name, None)
+            full = "".join(g["names"]) if len(g["names"]) > 1 else name
+            d = _new_project(section, g["ref"], g["category"], full, g["content"])
             lo, rest = _split_units(g["lead"]) if g["lead"] and not _none_cell(g["lead"]) else ([], [])
-            d["lead_units"] = lo + rest
-            d["targets"] = _targets(d["name"], None)
+            d["lead_units"], d["partner_units"] = (lo, rest) if lo else (rest, [])
+            if g["partner"] and not _none_cell(g["partner"]):
+                lo2, rest2 = _split_units(g["partner"])
+                d["partner_units"] += lo2 + rest2
+            d["targets"] = _targets(d["name"], d["content"])
             d["deadline"] = deadline
             p = _Project(d, (bi, g["row"]), from_table=bi, match_name=d["name"])
             projects.append(p)
@@ -1361,8 +1539,8 @@ def _add_allocations(d: dict, g: dict) -> None:
                     if _unit_key(q[1]) == _unit_key(t.get("unit")):
                         tidx = ti
                         break
-        if tidx is None:
+        if tidx is None and targets:
             tidx = k if k < len(targets) else 0
-        tunit = targets[tidx].get("unit") if tidx < len(targets) else (q[1] if q else None)
+        tunit = targets[tidx].get("unit") if tidx is not None else (q[1] if q else None)
         for region, value, unit in r["allocs"]:
             d["allocations"].append({"region": region, "value": value, "unit": unit or tunit or None, "target": tidx})
