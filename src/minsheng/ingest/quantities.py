@@ -189,6 +189,11 @@ _OP_LE_BEFORE = re.compile(
 )
 _OP_GT_BEFORE = re.compile(r"(?<!不)(?:超过|超出|高于|多于|大于|超)$")
 _OP_GE_BEFORE = re.compile(r"(?:不低于|不少于|至少|最少|最低)$")
+# A standard or ratio raised to a new level is set exactly (报销比例提高到70%); an indicator
+# raised to a level is a floor (覆盖率提高到90%, 亩均产值提升至570万元).
+_STANDARD_RAISED = re.compile(
+    r"(?:标准|比例|补助|补贴|待遇)[^,;。]{0,10}(?:提高到|提高至|提高为|上调至|上调到|调整到|增加到)(?:每人每月|每人每年|每人)?$"
+)
 _OP_EQ_BEFORE = re.compile(r"(?:调整为|调整到|调整至|统一为|确定为|定为|核定为)$")
 # Money that sets a standard or a benefit level is exact: 每人每月100元, 提高到2747元,
 # 人均提高20元/月·人, 标准为每人每年80元. (亩均产值提升至570万元 is a floor: 提升至 is the
@@ -365,7 +370,7 @@ def _op_for(text: str, q: Quantity) -> str:
     # an explicit floor wins over the wording of a standard (提高到不低于4200元)
     if _AFTER_GE.match(after) or _OP_GE_BEFORE.search(before):
         return ">="
-    if _OP_EQ_BEFORE.search(before):
+    if _OP_EQ_BEFORE.search(before) or _STANDARD_RAISED.search(before):
         return "="
     if _is_money(q.unit) and (_MONEY_STANDARD.search(before) or _PERSON_RATE_AFTER.match(after)):
         return "="
