@@ -66,7 +66,8 @@ def known_unit_names(draft: PlanImport) -> set[str]:
     if region is None:
         return set()
     names: set[str] = set()
-    for unit in Unit.objects.filter(region=region, needs_review=False):
+    # Units an earlier import created (still awaiting review) are known: warn once, not every time.
+    for unit in Unit.objects.filter(region=region):
         names |= unit.all_names()
     return names
 
