@@ -268,6 +268,30 @@ def test_docx_text_box_read_once(tmp_path: Path) -> None:
     assert texts(read_docx(path)) == ["正文", "文本框标题"]
 
 
+def test_macro_enabled_and_template_documents(tmp_path: Path) -> None:
+    import zipfile
+
+    d = docx.Document()
+    d.add_paragraph("宏文档正文")
+    plain = tmp_path / "plain.docx"
+    d.save(plain)
+    for ext, ctype in (
+        ("docm", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+        ("dotx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+    ):
+        path = tmp_path / f"x.{ext}"
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    data = data.replace(
+                        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                        ctype.encode(),
+                    )
+                dst.writestr(item, data)
+        assert texts(read_docx(path)) == ["宏文档正文"]
+
+
 def test_docx_corrupt_part_is_ingest_error(tmp_path: Path) -> None:
     d = docx.Document()
     d.add_paragraph("x")
@@ -518,6 +542,14 @@ def test_pdf_with_image_pages_warns(text_pdf: Path, tmp_path: Path) -> None:
     doc = read_pdf(out)
     assert any("只有图片" in w for w in doc.warnings)
     assert texts(doc)[0] == "2024年民生实事项目表"
+
+
+def test_pdf_page_limit(text_pdf: Path, monkeypatch) -> None:
+    from minsheng.ingest.readers import pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 1)
+    with pytest.raises(IngestError, match="页的导入上限"):
+        read_pdf(text_pdf)
 
 
 def test_truncated_pdf_is_ingest_error(text_pdf: Path, tmp_path: Path) -> None:

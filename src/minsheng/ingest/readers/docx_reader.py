@@ -8,6 +8,7 @@ numbering.xml rather than in the text, merged cells are only visible as ``vMerge
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -443,13 +444,41 @@ class _Walker:
             out.append(Table(tuple(tuple(r) for r in grid)))
 
 
+_MAIN_TYPES = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def _as_plain_document(path: Path) -> io.BytesIO:
+    plain = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                for main in _MAIN_TYPES:
+                    data = data.replace(main, plain)
+            dst.writestr(item, data)
+    out.seek(0)
+    return out
+
+
 def read_docx(path: Path, name: str | None = None) -> Document:
     """Read a .docx file: body paragraphs and tables in order, merged cells resolved."""
     import docx  # python-docx; imported here so the module loads even where it is not installed
 
     display = name or Path(path).name
     try:
-        docx_doc = docx.Document(str(path))
+        try:
+            docx_doc = docx.Document(str(path))
+        except ValueError as exc:
+            if "content type" not in str(exc):
+                raise
+            # python-docx only opens plain documents; macro-enabled (.docm) and template
+            # (.dotx/.dotm) packages hold the same body under another content type.
+            docx_doc = docx.Document(_as_plain_document(Path(path)))
     except (zipfile.BadZipFile, KeyError) as exc:
         raise IngestError(f"“{display}”不是有效的Word文档，文件可能已损坏（{type(exc).__name__}）。") from exc
     except Exception as exc:  # python-docx raises assorted errors (ValueError, lxml errors…)

@@ -25,6 +25,9 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # More than this share of undecodable glyphs means the text layer is unusable (fonts without
 # a ToUnicode map yield "(cid:123)" for every character).
 _MAX_CID_SHARE = 0.3
+# pdfminer parses about 20 pages a second; a plan is a few dozen pages, and a file of thousands
+# would hold the upload for minutes.
+MAX_PDF_PAGES = 600
 
 
 @dataclass
@@ -135,6 +138,26 @@ def _resolve_table(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
     return grid
 
 
+def _align_columns(columns: list[float], previous: list[float], rows: list[list[str]]) -> list[list[str]] | None:
+    """``rows`` laid out on the ``previous`` part's columns, or None when the columns differ."""
+    if not previous:
+        return None
+    tol = 2.0
+    index = []
+    for x in columns:
+        match = [j for j, px in enumerate(previous) if abs(px - x) <= tol]
+        if not match:
+            return None
+        index.append(match[0])
+    out = []
+    for row in rows:
+        placed = [""] * len(previous)
+        for value, j in zip(row, index, strict=False):
+            placed[j] = value
+        out.append(placed)
+    return out
+
+
 def read_pdf(path: Path, name: str | None = None) -> Document:
     """Read a text-layer PDF: paragraphs and ruled tables in page order."""
     import pdfplumber
@@ -171,68 +194,100 @@ def _read_pages(pdf: Any, document: Document, display: str) -> None:
     # the last line of the paragraph still open, with its page's right margin and type size.
     tail: tuple[_Line, float, float] | None = None
     last_table_ended_page = False
+    last_columns: list[float] = []
+    if len(pdf.pages) > MAX_PDF_PAGES:
+        raise IngestError(f"PDF文件“{display}”共{len(pdf.pages)}页，超过了{MAX_PDF_PAGES}页的导入上限。")
     for number, page in enumerate(pdf.pages, 1):
-        chars = [c for c in page.chars if c.get("text", "").strip()]
-        total_chars += len(chars)
-        cid_chars += sum(1 for c in chars if c["text"].startswith("(cid:"))
-        if not chars:
-            if page.images:
-                image_pages.append(number)
-            continue
-        tables = [t for t in page.find_tables() if t.cells]
-        bboxes = [t.bbox for t in tables]
-        outside = [c for c in chars if not any(_center_in(c, b) for b in bboxes)]
-        lines = _lines(outside)
-        size = _size(lines) if lines else _size(_lines(chars))
-        # Running page numbers sit at the very top or bottom of the page; drop them there only.
-        for idx in (-1, 0):
-            if lines and _PAGE_NUMBER.match(lines[idx].text):
-                lines.pop(idx)
-        left = min((ln.x0 for ln in lines), default=0.0)
-        # A page of short lines (a title page) must not make its widest line count as "full".
-        right = max(max((ln.x1 for ln in lines), default=0.0), page.width - left - 2 * size)
-        items: list[tuple[float, int, Any]] = [(ln.top, 0, ln) for ln in lines]
-        items += [(t.bbox[1], 1, t) for t in tables]
-        items.sort(key=lambda it: (it[0], it[1]))
-        prev: _Line | None = None
-        for pos, (_top, kind, obj) in enumerate(items):
-            if kind == 1:
-                rows = _resolve_table(obj, [c for c in chars if _center_in(c, obj.bbox)])
-                rows = [r for r in rows if any(r)]
-                if not rows:
-                    continue
-                last = blocks[-1] if blocks else None
-                if (
-                    pos == 0
-                    and last_table_ended_page
-                    and isinstance(last, Table)
-                    and len(last.rows[0]) == len(rows[0])
-                ):
-                    # The table continues from the previous page; a repeated header is dropped.
-                    if rows[0] == list(last.rows[0]):
-                        rows = rows[1:]
-                    blocks[-1] = Table(last.rows + tuple(tuple(r) for r in rows), last.origin)
-                else:
-                    blocks.append(Table(tuple(tuple(r) for r in rows), f"第{number}页"))
-                tail = None
-                prev = None
-                continue
-            line: _Line = obj
-            continues = (
-                tail is not None
-                and isinstance(blocks[-1] if blocks else None, Paragraph)
-                and line.x0 <= left + 0.8 * size
-                and not _ITEM_START.match(line.text)
-                and (prev is None or line.top - prev.bottom < 1.2 * size)
-                and _wrapped(tail[0], line.text, tail[1], tail[2])
+        try:
+            tail, last_columns, last_table_ended_page, counts = _read_page(
+                page, number, blocks, tail, last_columns, last_table_ended_page
             )
-            if continues:
-                blocks[-1] = Paragraph(_join(blocks[-1].text, line.text))
+        finally:
+            # pdfplumber keeps every parsed page in memory otherwise.
+            page.close()
+        total_chars += counts[0]
+        cid_chars += counts[1]
+        if counts[2]:
+            image_pages.append(number)
+    _check_text_layer(document, display, total_chars, cid_chars, image_pages)
+
+
+def _read_page(
+    page: Any,
+    number: int,
+    blocks: list[Paragraph | Table],
+    tail: tuple[_Line, float, float] | None,
+    last_columns: list[float],
+    last_table_ended_page: bool,
+) -> tuple[tuple[_Line, float, float] | None, list[float], bool, tuple[int, int, bool]]:
+    """Append one page's blocks; returns the carried state and (chars, cid chars, image-only)."""
+    chars = [c for c in page.chars if c.get("text", "").strip()]
+    counts = (len(chars), sum(1 for c in chars if c["text"].startswith("(cid:")), not chars and bool(page.images))
+    if not chars:
+        return tail, last_columns, last_table_ended_page, counts
+    tables = [t for t in page.find_tables() if t.cells]
+    bboxes = [t.bbox for t in tables]
+    outside = [c for c in chars if not any(_center_in(c, b) for b in bboxes)]
+    lines = _lines(outside)
+    size = _size(lines) if lines else _size(_lines(chars))
+    # Running page numbers sit at the very top or bottom of the page; drop them there only.
+    for idx in (-1, 0):
+        if lines and _PAGE_NUMBER.match(lines[idx].text):
+            lines.pop(idx)
+    left = min((ln.x0 for ln in lines), default=0.0)
+    # A page of short lines (a title page) must not make its widest line count as "full".
+    right = max(max((ln.x1 for ln in lines), default=0.0), page.width - left - 2 * size)
+    items: list[tuple[float, int, Any]] = [(ln.top, 0, ln) for ln in lines]
+    items += [(t.bbox[1], 1, t) for t in tables]
+    items.sort(key=lambda it: (it[0], it[1]))
+    prev: _Line | None = None
+    for pos, (_top, kind, obj) in enumerate(items):
+        if kind == 1:
+            rows = _resolve_table(obj, [c for c in chars if _center_in(c, obj.bbox)])
+            rows = [r for r in rows if any(r)]
+            if not rows:
+                continue
+            columns = sorted({c[0] for c in obj.cells})
+            last = blocks[-1] if blocks else None
+            placed = (
+                _align_columns(columns, last_columns, rows)
+                if pos == 0 and last_table_ended_page and isinstance(last, Table)
+                else None
+            )
+            if placed is not None and isinstance(last, Table):
+                # The table continues from the previous page (a part whose empty columns lost
+                # their ruling lines still lines up by x); a repeated header row is dropped.
+                if placed and placed[0] == list(last.rows[0]):
+                    placed = placed[1:]
+                blocks[-1] = Table(last.rows + tuple(tuple(r) for r in placed), last.origin)
             else:
-                blocks.append(Paragraph(line.text))
-            tail = (line, right, size)
-            prev = line
-        last_table_ended_page = bool(items) and items[-1][1] == 1
+                blocks.append(Table(tuple(tuple(r) for r in rows), f"第{number}页"))
+                last_columns = columns
+            tail = None
+            prev = None
+            continue
+        line: _Line = obj
+        continues = (
+            tail is not None
+            and isinstance(blocks[-1] if blocks else None, Paragraph)
+            and line.x0 <= left + 0.8 * size
+            and not _ITEM_START.match(line.text)
+            and (prev is None or line.top - prev.bottom < 1.2 * size)
+            and _wrapped(tail[0], line.text, tail[1], tail[2])
+        )
+        if continues:
+            last_text = blocks[-1].text if isinstance(blocks[-1], Paragraph) else ""
+            blocks[-1] = Paragraph(_join(last_text, line.text))
+        else:
+            blocks.append(Paragraph(line.text))
+        tail = (line, right, size)
+        prev = line
+    return tail, last_columns, bool(items) and items[-1][1] == 1, counts
+
+
+def _check_text_layer(
+    document: Document, display: str, total_chars: int, cid_chars: int, image_pages: list[int]
+) -> None:
     if total_chars == 0:
         if image_pages:
             raise IngestError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import warnings
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -287,7 +288,11 @@ def read_xlsx(path: Path, name: str | None = None) -> Document:
     wb = None
     try:
         try:
-            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+            with warnings.catch_warnings():
+                # openpyxl warns about features it drops (data validation, conditional formats,
+                # odd defined names); none of them matters for reading a plan.
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except zipfile.BadZipFile as exc:
             raise IngestError(f"“{display}”不是有效的Excel工作簿，文件可能已损坏。") from exc
         except Exception as exc:  # openpyxl raises KeyError, ValueError, lxml errors… on bad parts
@@ -298,7 +303,9 @@ def read_xlsx(path: Path, name: str | None = None) -> Document:
                 document.warnings.append(f"已跳过隐藏的工作表“{ws.title}”。")
                 continue
             try:
-                grid = _sheet_grid(wb, ws, budget, display)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    grid = _sheet_grid(wb, ws, budget, display)
             except IngestError:
                 raise
             except Exception as exc:
