@@ -357,3 +357,40 @@ def test_a_document_that_names_nothing_still_gives_a_valid_plan() -> None:
     assert validation_errors(plan) == []
     assert plan["plan"]["title"] == "t" and plan["plan"]["region"] == "未识别地区"
     assert len(plan["projects"]) == 2
+
+
+def test_sheet_with_title_and_unit_rows_above_its_header() -> None:
+    rows = [
+        ("乙县2024年民生实事项目表", "", "", "", ""),
+        ("单位：万元", "", "", "", ""),
+        ("序号", "项目名称", "建设内容", "总投资", "责任单位"),
+        ("一、教育（2项）", "", "", "", ""),
+        ("1", "新建幼儿园", "新建幼儿园2所", "1200", "县教育局"),
+        ("2", "改造操场", "改造操场5个", "300", "县教育局"),
+        ("二、卫生", "", "", "", ""),
+        ("3", "建急救站", "新建急救站2个", "200", "县卫健委"),
+    ]
+    plan = document_to_plan(Document(source="y.xlsx", blocks=[Table(rows=tuple(rows), origin="Sheet1")]))
+    assert plan["plan"]["title"] == "乙县2024年民生实事项目表" and plan["plan"]["region"] == "乙县"
+    assert [(p["ref"], p["category"], p["name"], p["funding"]["total"]) for p in plan["projects"]] == [
+        ("1", "教育", "新建幼儿园", 1200),
+        ("2", "教育", "改造操场", 300),
+        ("3", "卫生", "建急救站", 200),
+    ]
+
+
+def test_pipe_table_with_a_merged_category_after_the_number() -> None:
+    text = (
+        "甲市2024年民生实事项目清单\n"
+        "序号 | 类别 | 项目名称 | 牵头单位 | 配合单位 | 完成时间 |\n"
+        "1 | 一、养老服务 | 新增养老床位500张 | 市民政局 | 市财政局 | 11月底 |\n"
+        "2 | 新建社区食堂20个 | 市民政局 | 各区政府 | 10月底 | |\n"
+        "3 | 二、教育 | 新建学校3所 | 市教育局 | 市财政局、市住建局 | 12月底 |\n"
+    )
+    ps = plan_of(text)["projects"]
+    assert [(p["ref"], p["category"], p["deadline"]) for p in ps] == [
+        ("1", "养老服务", "2024-11-30"),
+        ("2", "养老服务", "2024-10-31"),
+        ("3", "教育", "2024-12-31"),
+    ]
+    assert ps[1]["partner_units"] == ["各区政府"]

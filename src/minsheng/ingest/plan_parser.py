@@ -657,6 +657,13 @@ def _title(blocks: list[_Block], head: list[tuple[int, str]], kv: dict[str, str]
             return t
     if "标题" in kv:
         return _squeeze(kv["标题"])
+    # a sheet's title row above its header
+    for b in blocks:
+        if b.kind == "t":
+            for r in b.rows[:3]:
+                filled = [_squeeze(c) for c in r if c.strip()]
+                if len(filled) == 1 and 4 <= len(filled[0]) <= 60 and _TITLE_END.search(filled[0]):
+                    return filled[0]
     for t in texts[:5]:
         if 4 <= len(t) <= 60 and not _ordinal(t) and not _BRACKET_START.search(t) and not re.search(r"[。;；]", t):
             return t
@@ -826,23 +833,31 @@ def _header_rows(rows: list[list[str]]) -> int:
 
 
 def _columns(rows: list[list[str]]) -> _Columns | None:
-    n_head = _header_rows(rows)
-    if n_head == 0:
+    # a sheet may start with its title or a "单位：万元" line above the header
+    start, n = 0, 0
+    for start in range(min(4, len(rows))):
+        n = _header_rows(rows[start:])
+        if n:
+            break
+        if sum(1 for c in rows[start] if c.strip()) > 1:
+            return None
+    if n == 0:
         return None
+    n_head = start + n
     width = len(rows[0])
     headers, leaves, parents = [], [], []
     for j in range(width):
         parts = []
-        for r in range(n_head):
+        for r in range(start, n_head):
             c = _squeeze(rows[r][j])
             if c and c not in parts:
                 parts.append(c)
         # a header cell merged horizontally is empty in its other columns: take it from the left
-        if n_head > 1 and not _squeeze(rows[0][j]):
+        if n > 1 and not _squeeze(rows[start][j]):
             k = j
-            while k > 0 and not _squeeze(rows[0][k]):
+            while k > 0 and not _squeeze(rows[start][k]):
                 k -= 1
-            top = _squeeze(rows[0][k])
+            top = _squeeze(rows[start][k])
             if top and top not in parts:
                 parts.insert(0, top)
         headers.append("/".join(parts))
