@@ -158,6 +158,18 @@ def test_line_sections_name_the_target():
     assert _rows(ms) == [("2024-03-31", None, None, None, 0), ("2024-09-30", None, None, None, 1)]
 
 
+def test_a_step_on_its_own_line_is_no_section_label():
+    ms = _ms(
+        "3月底前:\n完成方案设计;\n9月底前:\n完成新建学校10所;\n11月底前:\n完成新建学校20所。",
+        "新建学校20所,改造操场5个",
+    )
+    assert _rows(ms) == [
+        ("2024-03-31", None, None, None, None),
+        ("2024-09-30", None, 10, True, 0),
+        ("2024-11-30", None, 20, True, 0),
+    ]
+
+
 def test_figures_are_matched_to_targets_by_their_words():
     ms = _ms(
         "二季度:承办市级以上教学研讨2次、结对共建校“同课异构”活动3次,开展3个优势学科培育和3个精品项目创建工作。",

@@ -182,7 +182,6 @@ _BREAKDOWN_RE = re.compile(r"其中[^。;\n]*")
 # How far before/after a number its qualifiers (不少于, 以上, 由…提高到) are looked for.
 _WINDOW = 40
 _CLAUSE_END = ",;。:!?\n、"
-_SENTENCE_END = ";。!?\n"
 
 _OP_LE_BEFORE = re.compile(
     r"(?:不超过|不高于|不多于|不大于|最高|最多|至多|控制在)[^,;。]{0,12}$|(?<!不)(?:低于|少于|小于|降至|降到|下降到)$"

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import date
 
 from minsheng.ingest.quantities import Quantity, find_quantities, unit_key, units_compatible
@@ -217,8 +218,6 @@ class _Step:
     first_month: int
     section: int | None  # target index named by a section label
     text: str = ""
-    sep_before: bool = True
-    extra_ranges: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -265,11 +264,19 @@ def _sections(text: str, targets: list[dict], markers: list[_Marker]) -> list[tu
     out: list[tuple[int, int, int | None]] = []
     for m in _LABEL_RE.finditer(text):
         out.append((m.start(), m.end(), _label_target(m.group(1), targets)))
+    starts = [mk.start for mk in markers]
     for m in re.finditer(r"(?:^|\n)([^\n:;\[\]]{1,40}?)[ \t]*[:;]", text):
         s, e = m.start(1), m.end()
         if any(mk.start < e and mk.end > s for mk in markers):
             continue
         if any(a <= s < b for a, b, _ in out):
+            continue
+        # a label heads the dated steps after it…
+        k = bisect_left(starts, e)
+        if k == len(starts) or text[e : starts[k]].strip():
+            continue
+        # …and is not the first line of a step whose date stands alone (3月底前：\n完成10所；)
+        if k > 0 and not text[markers[k - 1].end : s].strip(" \t\n:;"):
             continue
         out.append((s, e, _label_target(m.group(1), targets)))
     out.sort()
