@@ -394,3 +394,18 @@ def test_pipe_table_with_a_merged_category_after_the_number() -> None:
         ("3", "教育", "2024-12-31"),
     ]
     assert ps[1]["partner_units"] == ["各区政府"]
+
+
+def test_items_cut_by_a_line_break_or_with_their_units_below() -> None:
+    text = (
+        "丙市2024年民生实事\n"
+        "1.新建幼儿园6所，新增学位1800\n个。（牵头单位：市教育局）\n"
+        "2.新建公园3个。\n责任单位：市园林局\n"
+        "3.改造学校食堂5个（市教育局牵头，市财政局配合）。\n"
+    )
+    ps = plan_of(text)["projects"]
+    assert [(p["name"], p["lead_units"], p["partner_units"]) for p in ps] == [
+        ("新建幼儿园6所,新增学位1800个。", ["市教育局"], []),
+        ("新建公园3个。", ["市园林局"], []),
+        ("改造学校食堂5个", ["市教育局"], ["市财政局"]),
+    ]

@@ -1122,6 +1122,17 @@ def _find_items(blocks: list[_Block]) -> list[_Item]:
             continue
         style, num, rest = o
         body, bracket = _bracket(rest)
+        if (
+            bracket is None
+            and i + 1 < len(blocks)
+            and blocks[i + 1].kind == "p"
+            and not re.search(r"[。；;)）〕]$", body)
+            and not _ordinal(blocks[i + 1].text)
+        ):
+            # an item cut by a line break, its units at the end of the next line
+            b2, br2 = _bracket(blocks[i + 1].text.strip())
+            if br2 and b2 and len(b2) <= 200:
+                body, bracket = body + b2, br2
         if bracket is None and i + 1 < len(blocks) and blocks[i + 1].kind == "p":
             # the unit line under the item: "（责任单位：…）" or "责任单位：…"
             nxt = blocks[i + 1].text.strip()
