@@ -215,3 +215,15 @@ def test_tab_indented_prose_is_not_a_table() -> None:
     doc = read_text(text)
     assert not tables(doc)
     assert len(paragraphs(doc)) == 2
+
+
+def test_rows_copied_from_a_spreadsheet() -> None:
+    text = "标题\n序号\t项目名称\t责任单位\t完成时限\n1\t新建学校2所\t教育局\t10月底\n2\t新建医院1所\t\t\n说明文字。"
+    doc = read_text(text)
+    (t,) = tables(doc)
+    assert t.rows == (
+        ("序号", "项目名称", "责任单位", "完成时限"),
+        ("1", "新建学校2所", "教育局", "10月底"),
+        ("2", "新建医院1所", "教育局", "10月底"),
+    )
+    assert paragraphs(doc) == ["标题", "说明文字。"]

@@ -88,6 +88,18 @@ def _blocks(lines: list[str], warnings: list[str]) -> list:
     i = 0
     while i < n:
         line = lines[i]
+        if _is_tsv_line(line) and i + 1 < n and _is_tsv_line(lines[i + 1]):
+            k = i
+            rows = []
+            while k < n and _is_tsv_line(lines[k]):
+                rows.append([c.strip() for c in lines[k].rstrip().split("\t")])
+                k += 1
+            width = max(len(r) for r in rows)
+            blocks.append(
+                Table(rows=tuple(tuple(r) for r in _resolve_tab([r + [""] * (width - len(r)) for r in rows])))
+            )
+            i = k
+            continue
         if line.startswith("\t") and _starts_tab_table(lines, i):
             table, i = _read_tab_table(lines, i)
             if table is not None:
@@ -104,6 +116,12 @@ def _blocks(lines: list[str], warnings: list[str]) -> list:
             blocks.append(Paragraph(stripped))
         i += 1
     return _join_wrapped(blocks)
+
+
+def _is_tsv_line(line: str) -> bool:
+    """A row copied from a spreadsheet: cells separated by tabs on one line."""
+    body = line[1:] if line.startswith("\t") else line
+    return body.count("\t") >= 2 and bool(body.strip())
 
 
 def _join_wrapped(blocks: list) -> list:
