@@ -39,16 +39,26 @@ class _Line:
     bottom: float
 
 
-_LEADING_RUN = re.compile(r"^[A-Za-z0-9.%+\-,:/()]+")
+# What layout moves to the next line as one piece: a number or Latin word, or one character,
+# with the opening punctuation that may not end a line and the closing punctuation that may
+# not start one (kinsoku), and a number right after that punctuation, which line breakers
+# keep with it.
+_FIRST_UNIT = re.compile(
+    r"^[“‘「『（(《〈【〔]*([A-Za-z0-9.%+\-,:/]+|.)[”’」』）)》〉】〕。，、；：！？,.;:!?]*[0-9.%]*"
+)
 
 
 def _wrapped(prev: _Line, following: str, right: float, size: float) -> bool:
-    """Whether ``prev`` ended only because ``following``'s first word did not fit on it."""
-    # Layout moves a number or Latin word as a whole to the next line, so the previous line can
-    # stop well short of the margin; what matters is whether that first word would have fitted.
-    run = _LEADING_RUN.match(following)
-    needed = (len(run.group()) * 0.6 * size if run else 0.0) + 1.1 * size
-    return right - prev.x1 < needed + 0.5 * size
+    """Whether ``prev`` ended only because ``following``'s first piece did not fit on it."""
+    # The previous line may stop well short of the margin when the piece that follows is a
+    # long number or a character dragging closing punctuation with it; what matters is whether
+    # that piece would have fitted.
+    m = _FIRST_UNIT.match(following)
+    unit = m.group() if m else following[:1]
+    needed = sum(0.6 if ch.isascii() else 1.0 for ch in unit) * size
+    # The slack covers line breakers that keep a little more together than the unit above
+    # (a character with the number after it); a first line indent still ends a paragraph.
+    return right - prev.x1 < needed + 1.2 * size
 
 
 def _join(a: str, b: str) -> str:
