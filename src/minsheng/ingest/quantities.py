@@ -211,7 +211,7 @@ _NOT_AFTER_NUMBER = re.compile(
     r"|[A-Za-z]))"
 )
 _NOT_AFTER_GE = re.compile(r"(?:月|工作日|小时|季度|年|方面|阶段|环节|维度|步骤|等级|档次|层次|层级|类别|维度)")
-_PAST_RE = re.compile(r"[\u4e00-\u9fff](?<![为除到])了")
+_PAST_RE = re.compile(r"[\u4e00-\u9fff](?<![为除到])了(?![解结如])")
 _RANGE_NEXT = re.compile(r"^[ \t]?(?:-|—|–|~|～|至|到)[ \t]?(?:\d|[一二两三四五六七八九十])")
 _POLICY_NAME = re.compile(r"^(?:措施|意见|举措|条例|规定|政策|要求|建议|硬措施|实招|条意见)")
 _RATE_SUFFIX = re.compile(r"^/(?:秒|s|小时|h|天|日|分钟)")
