@@ -409,3 +409,20 @@ def test_items_cut_by_a_line_break_or_with_their_units_below() -> None:
         ("新建公园3个。", ["市园林局"], []),
         ("改造学校食堂5个", ["市教育局"], ["市财政局"]),
     ]
+
+
+def test_item_with_a_details_paragraph_and_a_unit_line() -> None:
+    text = (
+        "丁市2024年十件民生实事\n"
+        "（一）推进学前教育发展。\n"
+        "新建幼儿园10所，新增学位3000个。\n"
+        "牵头单位：市教育局；配合单位：市财政局\n"
+        "（二）提升养老服务。\n"
+        "新增养老床位800张。\n"
+        "牵头单位：市民政局\n"
+    )
+    ps = plan_of(text)["projects"]
+    assert [(p["ref"], p["name"], p["content"], p["lead_units"], p["partner_units"]) for p in ps] == [
+        ("1", "推进学前教育发展", "新建幼儿园10所,新增学位3000个。", ["市教育局"], ["市财政局"]),
+        ("2", "提升养老服务", "新增养老床位800张。", ["市民政局"], []),
+    ]

@@ -274,7 +274,20 @@ def _split_people(text: str) -> list[str]:
 # ============================================================================ header roles
 
 
-_NAME_WORDS = ("项目", "实事", "事项", "民生实事", "实事项目", "项目内容", "民生项目", "工作任务", "重点任务")
+_NAME_WORDS = (
+    "项目",
+    "实事",
+    "事项",
+    "民生实事",
+    "实事项目",
+    "民生实事项目",
+    "民生项目",
+    "工作任务",
+    "重点任务",
+    "重点工作",
+    "工作事项",
+    "重点项目",
+)
 
 
 def _role(leaf: str, parent: str) -> str | None:
@@ -1133,12 +1146,23 @@ def _find_items(blocks: list[_Block]) -> list[_Item]:
             b2, br2 = _bracket(blocks[i + 1].text.strip())
             if br2 and b2 and len(b2) <= 200:
                 body, bracket = body + b2, br2
-        if bracket is None and i + 1 < len(blocks) and blocks[i + 1].kind == "p":
-            # the unit line under the item: "（责任单位：…）" or "责任单位：…"
-            nxt = blocks[i + 1].text.strip()
-            m = re.match(rf"^[(（〔\[【]?\s*((?:{_LABEL_RX})\s*[:：].*?)[)）〕\]】]?\s*[。.]?$", nxt)
-            if m:
-                bracket = m.group(1)
+        if bracket is None:
+            # the unit line under the item ("（责任单位：…）" or "责任单位：…"), possibly after
+            # a paragraph or two of details
+            details: list[str] = []
+            for k in range(i + 1, min(i + 5, len(blocks))):
+                nb = blocks[k]
+                if nb.kind != "p" or nb.section != b.section or _ordinal(nb.text) or nb.text.startswith("附件"):
+                    break
+                m = re.match(rf"^[(（〔\[【]?\s*((?:{_LABEL_RX})\s*[:：].*?)[)）〕\]】]?\s*[。.]?$", nb.text.strip())
+                if m:
+                    bracket = m.group(1)
+                    if details:
+                        body = body + "".join(details)
+                    break
+                if len(nb.text) > 300:
+                    break
+                details.append(nb.text.strip())
         if bracket is None:
             # an unlabelled bracket naming the units: "（市教育局牵头，市财政局配合）"
             m = re.search(r"[(（〔]([^()（）〔〕]{2,80}?(?:牵头|负责)[^()（）〔〕]{0,80})[)）〕]\s*[。.]?$", body)
