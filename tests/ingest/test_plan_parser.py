@@ -426,3 +426,13 @@ def test_item_with_a_details_paragraph_and_a_unit_line() -> None:
         ("1", "推进学前教育发展", "新建幼儿园10所,新增学位3000个。", ["市教育局"], ["市财政局"]),
         ("2", "提升养老服务", "新增养老床位800张。", ["市民政局"], []),
     ]
+
+
+def test_a_preparatory_step_is_not_the_document_deadline() -> None:
+    text = (
+        "戊县2024年民生实事\n"
+        "各单位要在3月底前完成全部前期工作，确保11月底前全面完成年度目标任务。\n"
+        "1.新建公厕10座。（责任单位：县城管局）\n"
+    )
+    (p,) = plan_of(text)["projects"]
+    assert p["deadline"] == "2024-11-30"

@@ -1329,6 +1329,9 @@ def _document_deadline(blocks: list[_Block], item_blocks: set[int], year: int) -
         if b.kind != "p" or i in item_blocks:
             continue
         for m in _DOC_DEADLINE.finditer(b.text):
+            # "6月底前完成全部前期工作" is a step, not the plan's deadline
+            if re.match(r"^[^,，。;；]{0,8}?(前期|准备|招标|方案|立项|开工|摸排|选址|设计|部署)", b.text[m.end() :]):
+                continue
             d = parse_deadline(m.group(1), year)
             if d:
                 return d
