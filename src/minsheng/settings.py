@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "minsheng.core",
     "minsheng.plans",
     "minsheng.portal",
+    "minsheng.progress",
 ]
 
 MIDDLEWARE = [
