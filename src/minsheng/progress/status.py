@@ -64,7 +64,9 @@ class TargetSpec:
     op: str = ">="
 
 
-def _points(steps: Sequence[Step], target_index: int, targets: Sequence[TargetSpec]) -> list[tuple[datetime.date, float]]:
+def _points(
+    steps: Sequence[Step], target_index: int, targets: Sequence[TargetSpec]
+) -> list[tuple[datetime.date, float]]:
     """The (date, expected fraction) points the schedule fixes for one target.
 
     A percent applies to every target; a figure applies to the target it names (or the only
@@ -78,7 +80,9 @@ def _points(steps: Sequence[Step], target_index: int, targets: Sequence[TargetSp
         applies = step.target is None or step.target == target_index
         if step.percent is not None and applies:
             points.append((step.due, step.percent / 100))
-        elif step.value is not None and goal and (step.target == target_index or (step.target is None and len(targets) == 1)):
+        elif step.value is not None and goal and (
+            step.target == target_index or (step.target is None and len(targets) == 1)
+        ):
             if step.cumulative is False:
                 running += step.value
                 points.append((step.due, running / goal))

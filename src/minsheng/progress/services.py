@@ -1,0 +1,221 @@
+"""Writes of the reporting workflow: draft → submitted → lead review → coordinator acceptance."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from minsheng.core.calendar import work_calendar
+from minsheng.core.models import Unit
+from minsheng.plans.models import Plan, Project, ProjectUnit
+from minsheng.progress import periods as period_rules
+from minsheng.progress.models import (
+    AllocationFigure,
+    Attachment,
+    FlaggedSupervision,
+    FlagSuggestion,
+    Period,
+    Report,
+    ReportEvent,
+    SiteState,
+    TargetFigure,
+)
+from minsheng.progress.uploads import check_upload
+
+COUNTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
+
+
+class ReportConflict(Exception):
+    """Someone saved this report after the form was opened."""
+
+
+class WorkflowError(Exception):
+    """An action that the report's state does not allow; the message is for the user."""
+
+
+@dataclass
+class ReportProblems(Exception):
+    """Figures that need a reason or a confirmation before they can be saved."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def ensure_periods(plan: Plan, today: datetime.date) -> list[Period]:
+    """Open the plan's periods up to today: they are created when first needed, never by hand."""
+    work = work_calendar()
+    day = int(plan.settings.get("reporting_day", 3))
+    existing = {(p.year, p.month): p for p in plan.periods.all()}
+    for year, month in period_rules.open_months(plan.year, today, day):
+        if (year, month) not in existing:
+            due = period_rules.due_date(year, month, day, work)
+            try:
+                with transaction.atomic():
+                    existing[(year, month)] = Period.objects.create(plan=plan, year=year, month=month, due_on=due)
+            except IntegrityError:  # opened by a concurrent request
+                existing[(year, month)] = Period.objects.get(plan=plan, year=year, month=month)
+    return sorted(existing.values(), key=lambda p: (p.year, p.month))
+
+
+def reporting_units(project: Project) -> list[Unit]:
+    """Lead units report the targets; a district's government reports its allocated share."""
+    leads = [link.unit for link in project.unit_links.all() if link.role == ProjectUnit.Role.LEAD]
+    regions = {a.region_id for a in project.allocations.all()}
+    districts = list(Unit.objects.filter(region_id__in=regions, kind=Unit.Kind.GOVERNMENT).order_by("id"))
+    return leads + [u for u in districts if u not in leads]
+
+
+def open_report(project: Project, unit: Unit, period: Period) -> Report:
+    report, _ = Report.objects.get_or_create(project=project, unit=unit, period=period)
+    return report
+
+
+def previous_figures(report: Report) -> dict[int, Decimal]:
+    """The unit's last reported cumulative figure for each target, before this period."""
+    earlier = (
+        TargetFigure.objects.filter(
+            report__project_id=report.project_id,
+            report__unit_id=report.unit_id,
+            report__state__in=COUNTED,
+        )
+        .exclude(report__period__year__gt=report.period.year)
+        .exclude(report__period__year=report.period.year, report__period__month__gte=report.period.month)
+        .order_by("report__period__year", "report__period__month")
+    )
+    return {f.target_id: f.value for f in earlier}
+
+
+def _check_figures(report: Report, figures: dict[int, dict]) -> None:
+    targets = {t.pk: t for t in report.project.targets.all()}
+    before = previous_figures(report)
+    problems: dict[str, str] = {}
+    for target_id, entry in figures.items():
+        value = entry["value"]
+        target = targets[target_id]
+        key = f"target_{target_id}"
+        if value < 0:
+            problems[key] = "累计完成数不能为负数"
+        elif target_id in before and value < before[target_id] and not entry.get("decrease_reason"):
+            problems[key] = f"累计数比上期（{before[target_id].normalize():f}）减少，请说明原因"
+        elif (target.value is not None and target.op != "<=" and value > target.value
+              and not entry.get("over_target_confirmed")):
+            problems[key] = (f"累计数超过目标 {target.value.normalize():f}{target.unit}，"
+                             "如确属超额完成请勾选确认")
+    if problems:
+        raise ReportProblems(problems)
+
+
+@transaction.atomic
+def save_report(report: Report, user, version: int, fields: dict, figures: dict[int, dict],
+                allocation_figures: dict[int, Decimal], site_states: dict[int, str] | None = None) -> Report:
+    """Save a draft. Refuses a stale form (``version``) and figures that need a reason.
+
+    ``figures`` maps target id → {"value", "decrease_reason", "over_target_confirmed"}.
+    """
+    if not report.editable:
+        raise WorkflowError("该报告已报送，不能修改；如需更正请联系牵头单位退回")
+    _check_figures(report, figures)
+    updated = Report.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1, **fields)
+    if not updated:
+        raise ReportConflict
+    for target_id, entry in figures.items():
+        TargetFigure.objects.update_or_create(
+            report=report, target_id=target_id,
+            defaults={"value": entry["value"], "decrease_reason": entry.get("decrease_reason", ""),
+                      "over_target_confirmed": bool(entry.get("over_target_confirmed"))},
+        )
+    report.target_figures.exclude(target_id__in=figures).delete()
+    for allocation_id, value in allocation_figures.items():
+        AllocationFigure.objects.update_or_create(report=report, allocation_id=allocation_id,
+                                                  defaults={"value": value})
+    report.allocation_figures.exclude(allocation_id__in=allocation_figures).delete()
+    for site_id, state in (site_states or {}).items():
+        SiteState.objects.update_or_create(report=report, site_id=site_id, defaults={"state": state})
+    report.refresh_from_db()
+    # The history row gets the user: save through the model once (no field changes).
+    report._history_user = user
+    report.save(update_fields=["updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SAVED, by=user)
+    return report
+
+
+def _snapshot(report: Report) -> dict:
+    return {
+        "targets": {str(f.target_id): str(f.value.normalize()) for f in report.target_figures.all()},
+        "allocations": {str(f.allocation_id): str(f.value.normalize()) for f in report.allocation_figures.all()},
+        "percent_complete": str(report.percent_complete) if report.percent_complete is not None else None,
+        "progress_text": report.progress_text,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+    }
+
+
+def _transition(report: Report, user, allowed: tuple[str, ...], state: str, action: str, reason: str = "",
+                **extra) -> Report:
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, state__in=allowed).update(
+            state=state, version=F("version") + 1, **extra
+        )
+        if not updated:
+            raise WorkflowError("报告状态已变化，请刷新页面后再操作")
+        report.refresh_from_db()
+        report._history_user = user
+        report.save(update_fields=["updated_at"])
+        ReportEvent.objects.create(report=report, action=action, by=user, reason=reason, snapshot=_snapshot(report))
+    return report
+
+
+def submit_report(report: Report, user, now: datetime.datetime | None = None) -> Report:
+    now = now or timezone.now()
+    has_figures = report.target_figures.exists() or report.allocation_figures.exists()
+    if not has_figures and report.percent_complete is None and not report.progress_text.strip():
+        raise WorkflowError("请至少填写完成数或进展情况后再报送")
+    late = timezone.localtime(now).date() > report.period.due_on
+    return _transition(report, user, (Report.State.DRAFT, Report.State.RETURNED), Report.State.SUBMITTED,
+                       ReportEvent.Action.SUBMITTED, submitted_at=now, late=late, return_reason="")
+
+
+def return_report(report: Report, user, reason: str) -> Report:
+    if not reason.strip():
+        raise WorkflowError("退回时必须写明理由")
+    return _transition(report, user, (Report.State.SUBMITTED, Report.State.REVIEWED), Report.State.RETURNED,
+                       ReportEvent.Action.RETURNED, reason=reason, return_reason=reason)
+
+
+def review_report(report: Report, user) -> Report:
+    return _transition(report, user, (Report.State.SUBMITTED,), Report.State.REVIEWED, ReportEvent.Action.REVIEWED)
+
+
+def accept_report(report: Report, user) -> Report:
+    return _transition(report, user, (Report.State.REVIEWED,), Report.State.ACCEPTED, ReportEvent.Action.ACCEPTED)
+
+
+def add_attachment(report: Report, upload, kind: str, user) -> Attachment:
+    if not report.editable:
+        raise WorkflowError("该报告已报送，不能再添加附件")
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = check_upload(upload.name, upload.size, head, kind)
+    return Attachment.objects.create(report=report, kind=kind, file=upload, name=upload.name[:200],
+                                     content_type=content_type, size=upload.size, uploaded_by=user)
+
+
+def decide_suggestion(suggestion: FlagSuggestion, user, confirm: bool, leader=None,
+                      lift_criteria: str = "") -> FlaggedSupervision | None:
+    with transaction.atomic():
+        updated = FlagSuggestion.objects.filter(pk=suggestion.pk, decision=FlagSuggestion.Decision.PENDING).update(
+            decision=FlagSuggestion.Decision.CONFIRMED if confirm else FlagSuggestion.Decision.DISMISSED,
+            decided_by=user, decided_at=timezone.now(),
+        )
+        if not updated:
+            raise WorkflowError("这条建议已经处理过了")
+        if not confirm:
+            return None
+        return FlaggedSupervision.objects.create(
+            project=suggestion.project, reason=suggestion.reason, leader=leader,
+            lift_criteria=lift_criteria or "进度恢复正常并经督查核实", flagged_by=user,
+        )
