@@ -114,3 +114,56 @@ def can_handle_import(user, draft) -> bool:
 
 
 rules.add_perm("plans.change_planimport", can_handle_import)
+
+
+# --- progress reports -------------------------------------------------------------------------
+
+def _lead_unit_ids(project) -> set[int]:
+    from minsheng.plans.models import ProjectUnit
+
+    return set(project.unit_links.filter(role=ProjectUnit.Role.LEAD).values_list("unit_id", flat=True))
+
+
+@rules.predicate
+def fills_report(user, report) -> bool:
+    return (report is not None and user.is_authenticated and user.role in UNIT_ROLES
+            and user.unit_id == report.unit_id)
+
+
+@rules.predicate
+def reviews_report(user, report) -> bool:
+    """The lead unit's reviewer checks every report on the projects it leads, its own included."""
+    return (report is not None and user.is_authenticated and user.role == User.Role.REVIEWER
+            and user.unit_id in _lead_unit_ids(report.project))
+
+
+@rules.predicate
+def accepts_report(user, report) -> bool:
+    return report is not None and coordinates_plan(user, report.project.plan)
+
+
+@rules.predicate
+def sees_report(user, report) -> bool:
+    if report is None or not user.is_authenticated:
+        return False
+    if user.role in {User.Role.LEADER, User.Role.DEPUTY} and can_view_project(user, report.project):
+        return True
+    return fills_report(user, report) or reviews_report(user, report) or accepts_report(user, report)
+
+
+@rules.predicate
+def oversees_plan(user, plan) -> bool:
+    """Coordinators, leaders and deputies read a plan's progress overview for their region."""
+    if plan is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in REGION_ROLES and plan.region_id in _region_ids(user) and can_view_plan(user, plan)
+
+
+rules.add_perm("progress.change_report", fills_report)
+rules.add_perm("progress.review_report", reviews_report)
+rules.add_perm("progress.accept_report", accepts_report)
+rules.add_perm("progress.view_report", sees_report)
+rules.add_perm("progress.view_overview", oversees_plan)
+rules.add_perm("progress.decide_flag", coordinates_plan)
