@@ -11,6 +11,7 @@ staff = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("calendar/", core_views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", core_views.calendar_year, name="calendar_year"),
+    path("progress/", include("minsheng.progress.urls")),
     path("", include("minsheng.plans.urls")),
 ]
 

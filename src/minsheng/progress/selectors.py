@@ -125,7 +125,7 @@ class PlanProgress:
         return [p for p in self.projects if p.status in (Status.LAGGING, Status.CRITICAL)]
 
 
-def _steps(project: Project) -> list[Step]:
+def milestone_steps(project: Project) -> list[Step]:
     index = {t.pk: i for i, t in enumerate(project.targets.all())}
     return [
         Step(m.due, float(m.percent) if m.percent is not None else None,
@@ -204,7 +204,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
         deadline = project.deadline or datetime.date(plan.year, 12, 31)
         targets = list(project.targets.all())
         specs = [TargetSpec(float(t.value) if t.value is not None else None, t.op) for t in targets]
-        steps = _steps(project)
+        steps = milestone_steps(project)
         for a in project.allocations.all():
             if a.pk in allocation_latest and a.target_id is not None:
                 districts[a.target_id] = districts.get(a.target_id, Decimal(0)) + allocation_latest[a.pk]
@@ -236,7 +236,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
             leaders=[x.person.name for x in project.leader_links.all()],
             targets=rows, fraction=fraction, expected=expected,
             status=classify(fraction, expected, thresholds, overdue, reported),
-            overdue_days=overdue, forecast=forecast_completion(_series(targets, specs, per_period)),
+            overdue_days=overdue, forecast=forecast_completion(progress_series(targets, specs, per_period)),
             reported=reported,
             flagged=project.pk in flagged,
         ))
@@ -244,7 +244,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
                         unpublished_years=work.unpublished([on]))
 
 
-def _series(targets, specs: list[TargetSpec], per_period: dict[int, dict[int, Decimal]]) -> list:
+def progress_series(targets, specs: list[TargetSpec], per_period: dict[int, dict[int, Decimal]]) -> list:
     """The project's progress at the end of each month it was reported: the forecast's input."""
     measured = [(t.pk, spec) for t, spec in zip(targets, specs, strict=True) if t.value]
     months = sorted({k for pk, _ in measured for k in per_period.get(pk, {})})

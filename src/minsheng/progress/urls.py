@@ -1,0 +1,14 @@
+from django.urls import path
+
+from minsheng.progress import views
+
+app_name = "progress"
+urlpatterns = [
+    path("", views.my_tasks, name="tasks"),
+    path("projects/<int:project_pk>/periods/<int:period_pk>/report/", views.start_report, name="start_report"),
+    path("reports/<int:pk>/", views.report_page, name="report"),
+    path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
+    path("plans/<int:pk>/", views.overview, name="overview"),
+    path("flags/<int:pk>/decide/", views.decide_flag, name="decide_flag"),
+    path("projects/<int:pk>/", views.project_progress, name="project"),
+]
