@@ -133,6 +133,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    _django()
+    import datetime
+
+    from django.utils import timezone
+
+    from minsheng.progress.reminders import send_due_reminders
+
+    day = datetime.date.fromisoformat(args.date) if args.date else timezone.localdate()
+    print(f"已发送提醒 {send_due_reminders(day)} 条（{day}）")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -170,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true", help="minsheng.plan/1 JSON（默认）")
     export.add_argument("--out")
     export.set_defaults(func=cmd_export)
+
+    remind = sub.add_parser("remind", help="发送报送提醒（每天运行一次）")
+    remind.add_argument("--date", help="按哪一天计算，默认今天")
+    remind.set_defaults(func=cmd_remind)
 
     manage = sub.add_parser("manage", help="Django 管理命令，如 migrate、createsuperuser")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -249,3 +249,33 @@ def test_overview_and_project_chart_render(client, users, project, periods):
     assert sum(counts.values()) == project.plan.projects.count()
     login(client, users["liaison"])
     assert client.get(f"/staff/progress/plans/{project.plan.pk}/").status_code == 404
+
+
+def test_reminders_before_due_and_when_overdue_once_each_with_email(users, plan, mailoutbox):
+    from minsheng.progress.reminders import send_due_reminders
+
+    liaison = users["liaison"]
+    liaison.email = "mzj@example.gov.cn"
+    liaison.save()
+    plan.status = Plan.Status.PUBLISHED
+    plan.save()
+    # September 2024 is due on 8 October (after National Day); two working days before is 29 September.
+    assert send_due_reminders(datetime.date(2024, 9, 29)) >= 1
+    reminder = liaison.reminders.get(kind="due", period__month=9)
+    assert "10月08日截止" in reminder.text
+    assert any(m.to == ["mzj@example.gov.cn"] and "截止" in m.subject for m in mailoutbox)
+    sent = len(mailoutbox)
+    assert send_due_reminders(datetime.date(2024, 9, 29)) == 0
+    assert len(mailoutbox) == sent
+
+    send_due_reminders(datetime.date(2024, 10, 9))
+    assert "已逾期" in liaison.reminders.get(kind="overdue", period__month=9).text
+
+
+def test_a_returned_report_notifies_its_liaison(users, project, periods, mailoutbox):
+    target = project.targets.get()
+    report = _draft(project, users["liaison"].unit, periods[11])
+    services.save_report(report, users["liaison"], report.version, {}, {target.pk: {"value": Decimal(5)}}, {})
+    services.submit_report(report, users["liaison"])
+    services.return_report(report, users["reviewer"], "请补充照片")
+    assert users["liaison"].reminders.filter(text__contains="请补充照片").count() == 1

@@ -182,8 +182,12 @@ def submit_report(report: Report, user, now: datetime.datetime | None = None) ->
 def return_report(report: Report, user, reason: str) -> Report:
     if not reason.strip():
         raise WorkflowError("退回时必须写明理由")
-    return _transition(report, user, (Report.State.SUBMITTED, Report.State.REVIEWED), Report.State.RETURNED,
-                       ReportEvent.Action.RETURNED, reason=reason, return_reason=reason)
+    report = _transition(report, user, (Report.State.SUBMITTED, Report.State.REVIEWED), Report.State.RETURNED,
+                         ReportEvent.Action.RETURNED, reason=reason, return_reason=reason)
+    from minsheng.progress.reminders import notify_returned
+
+    notify_returned(report)
+    return report
 
 
 def review_report(report: Report, user) -> Report:
