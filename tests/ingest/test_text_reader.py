@@ -42,7 +42,9 @@ def test_gb18030_that_is_not_utf8() -> None:
 def test_text_and_path_and_name(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_text(TEXT, encoding="utf-8")
-    assert paragraphs(read_text(str(path))) == paragraphs(read_text(TEXT))
+    assert paragraphs(read_text(path)) == paragraphs(read_text(TEXT))
+    # A string is text, never a file name: its content must not be read from disk.
+    assert paragraphs(read_text(str(path))) == [str(path)]
     assert read_text(TEXT, name="上传.txt").source == "上传.txt"
     assert read_text(path, name="别名.txt").source == "别名.txt"
 

@@ -18,7 +18,6 @@ unit names, long text, ``--``...), so a merged column in the middle of a row is 
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -48,15 +47,17 @@ def decode_bytes(data: bytes) -> str:
 
 
 def read_text(source: str | Path, name: str | None = None) -> Document:
-    """Read plain text (a path, or the text itself) into a Document."""
-    if isinstance(source, Path) or (
-        isinstance(source, str) and "\n" not in source and len(source) < 4096 and _is_file(source)
-    ):
-        path = Path(source)
+    """Read plain text into a Document: a ``Path`` is a file to read, a ``str`` is the text itself.
+
+    A string is never taken for a file name: text that happens to read "/etc/passwd" must not
+    make the importer open that file.
+    """
+    if isinstance(source, Path):
+        path = source
         text = decode_bytes(path.read_bytes())
         src = name or path.name
     else:
-        text = source if isinstance(source, str) else str(source)
+        text = source
         src = name or "<text>"
     doc = Document(source=src)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\ufeff", "")
@@ -64,13 +65,6 @@ def read_text(source: str | Path, name: str | None = None) -> Document:
     lines = text.split("\n")
     doc.blocks = _blocks(lines, doc.warnings)
     return doc
-
-
-def _is_file(s: str) -> bool:
-    try:
-        return os.path.isfile(s)
-    except (OSError, ValueError):
-        return False
 
 
 # ---------------------------------------------------------------------------- block split
