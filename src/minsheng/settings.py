@@ -1,6 +1,6 @@
 """Django settings, read from the environment so one build serves the demo, tests and production.
 
-Environment: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS (comma separated), REDIS_URL, DEBUG,
+Environment: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS (comma separated), REDIS_URL, MINSHENG_TASKS, DEBUG,
 MINSHENG_DATA_DIR (SQLite file, uploads, generated key), MINSHENG_SECURE (secure cookies,
 default on unless DEBUG), MINSHENG_SSL_REDIRECT, MINSHENG_HSTS_SECONDS, MINSHENG_HSTS_PRELOAD.
 """
@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "minsheng.core",
     "minsheng.plans",
     "minsheng.portal",
@@ -114,6 +118,23 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work goes through the django.tasks API (django-tasks backport). MINSHENG_TASKS picks
+# the backend: "rq" (the default when REDIS_URL is set: Redis queue, `minsheng worker` runs rq
+# workers), "db" (django-tasks-db: the queue is a table, `minsheng worker` runs its worker) or
+# "immediate" (the default otherwise: the demo and tests run a task inside the request, so a
+# one-command demo needs no second process and a notice is ready when the page reloads).
+TASKS_MODE = os.environ.get("MINSHENG_TASKS") or ("rq" if REDIS_URL else "immediate")
+TASK_BACKENDS = {
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if TASKS_MODE not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"MINSHENG_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_MODE!r}")
+TASKS = {"default": TASK_BACKENDS[TASKS_MODE]}
+# Defined whatever the mode, so that a test can switch TASKS to RQ alone.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
