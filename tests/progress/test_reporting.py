@@ -279,3 +279,19 @@ def test_a_returned_report_notifies_its_liaison(users, project, periods, mailout
     services.submit_report(report, users["liaison"])
     services.return_report(report, users["reviewer"], "请补充照片")
     assert users["liaison"].reminders.filter(text__contains="请补充照片").count() == 1
+
+
+def test_overview_drills_down_by_district(client, users, plan, periods):
+    project = plan.projects.filter(allocations__isnull=False).order_by("position").first()
+    allocation = project.allocations.order_by("position").first()
+    district = Unit.objects.create(name=f"{allocation.label}政府", region=allocation.region, kind=Unit.Kind.GOVERNMENT)
+    report = services.open_report(project, district, periods[6])
+    services.save_report(report, users["liaison"], report.version, {}, {}, {allocation.pk: allocation.value / 2})
+    services.submit_report(report, users["liaison"])
+    Report.objects.filter(pk=report.pk).update(state=Report.State.ACCEPTED)
+    progress = plan_progress(plan, datetime.date(2024, 7, 10))
+    row = next(g for g in progress.by_district() if g["name"] == allocation.label)
+    assert row["percent"] == 50.0 and row["reported"] == 1
+    page = login(client, users["coordinator"]).get(
+        f"/staff/progress/plans/{plan.pk}/", {"on": "2024-07-10", "group": "district", "name": allocation.label})
+    assert project.name in page.content.decode()

@@ -86,6 +86,8 @@ class PlanProgress:
     projects: list[ProjectProgress]
     closed_period: tuple[int, int] | None
     unpublished_years: list[int] = field(default_factory=list)
+    # District -> (project, share of its allocation done) for every allocated share.
+    district_shares: dict[str, list[tuple[ProjectProgress, float]]] = field(default_factory=dict)
 
     def counts(self) -> dict[Status, int]:
         counts = {s: 0 for s in Status}
@@ -120,6 +122,17 @@ class PlanProgress:
 
     def by_unit(self) -> list[dict]:
         return sorted(self.groups(lambda p: p.lead_units or ["（未定牵头单位）"]), key=lambda g: -g["percent"])
+
+    def by_district(self) -> list[dict]:
+        out = []
+        for name, shares in self.district_shares.items():
+            reported = [f for _, f in shares if f is not None]
+            out.append({"name": name, "count": len({id(p) for p, _ in shares}),
+                        "reported": len(reported), "allocations": len(shares),
+                        "percent": round(sum(min(f, 1.0) for f in reported) / len(reported) * 100, 1)
+                        if reported else None,
+                        "projects": list({id(p): p for p, _ in shares}.values())})
+        return sorted(out, key=lambda g: -(g["percent"] or -1))
 
     def lagging(self) -> list[ProjectProgress]:
         return [p for p in self.projects if p.status in (Status.LAGGING, Status.CRITICAL)]
@@ -200,6 +213,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
 
     start = datetime.date(plan.year, 1, 1)
     out = []
+    district_shares: dict[str, list[tuple[ProjectProgress, float | None]]] = defaultdict(list)
     for project in projects:
         deadline = project.deadline or datetime.date(plan.year, 12, 31)
         targets = list(project.targets.all())
@@ -230,7 +244,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
             overdue = 0
         leads = [link.unit_id for link in project.unit_links.all()]
         reported = closed is None or any((project.pk, u) in reported_pairs for u in leads)
-        out.append(ProjectProgress(
+        row = ProjectProgress(
             project=project,
             lead_units=[link.label for link in project.unit_links.all()],
             leaders=[x.person.name for x in project.leader_links.all()],
@@ -239,9 +253,14 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
             overdue_days=overdue, forecast=forecast_completion(progress_series(targets, specs, per_period)),
             reported=reported,
             flagged=project.pk in flagged,
-        ))
+        )
+        out.append(row)
+        for a in project.allocations.all():
+            done = allocation_latest.get(a.pk)
+            share = float(done / a.value) if done is not None and a.value else None
+            district_shares[a.label].append((row, share))
     return PlanProgress(plan=plan, on=on, projects=out, closed_period=closed,
-                        unpublished_years=work.unpublished([on]))
+                        unpublished_years=work.unpublished([on]), district_shares=dict(district_shares))
 
 
 def progress_series(targets, specs: list[TargetSpec], per_period: dict[int, dict[int, Decimal]]) -> list:

@@ -178,8 +178,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     group, name = request.GET.get("group", ""), request.GET.get("name", "")
     if status in Status.__members__.values():
         shown = [p for p in progress.projects if p.status == status]
-    elif group in ("category", "unit") and name:
-        groups = progress.by_category() if group == "category" else progress.by_unit()
+    elif group in ("category", "unit", "district") and name:
+        groups = {"category": progress.by_category, "unit": progress.by_unit, "district": progress.by_district}[group]()
         shown = next((g["projects"] for g in groups if g["name"] == name), [])
     else:
         shown = progress.lagging()
