@@ -146,6 +146,28 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    _django()
+    from minsheng.plans.models import Plan
+    from minsheng.progress.simulate import SimulationError, simulate_plan
+
+    plan = Plan.objects.filter(pk=args.plan).first()
+    if plan is None:
+        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
+        return 2
+    try:
+        year, month = (int(x) for x in args.until.split("-"))
+        result = simulate_plan(plan, (year, month), args.seed)
+    except ValueError:
+        print(f"--until 应为 年-月，如 2024-09：{args.until}", file=sys.stderr)
+        return 2
+    except SimulationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -187,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     remind = sub.add_parser("remind", help="发送报送提醒（每天运行一次）")
     remind.add_argument("--date", help="按哪一天计算，默认今天")
     remind.set_defaults(func=cmd_remind)
+
+    simulate = sub.add_parser("simulate", help="为计划模拟各单位的月度报送（演示、测试用）")
+    simulate.add_argument("--plan", type=int, required=True)
+    simulate.add_argument("--until", required=True, help="模拟到哪个月，如 2024-09")
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.set_defaults(func=cmd_simulate)
 
     manage = sub.add_parser("manage", help="Django 管理命令，如 migrate、createsuperuser")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
