@@ -11,6 +11,8 @@ from minsheng.core.resolve import guess_level
 from minsheng.ingest.api import import_file
 from minsheng.plans.models import Plan
 from minsheng.plans.services import load_plan_document
+from minsheng.progress.models import Report
+from minsheng.progress.simulate import simulate_plan
 
 DATA = Path(__file__).parent / "data"
 DEMO_PASSWORD = "minsheng-demo"
@@ -80,12 +82,29 @@ def create_accounts() -> list[tuple[str, str, str]]:
     return created
 
 
+SIMULATION_SEED = 2024
+
+
+def simulate_reports(plans: list[Plan]) -> None:
+    """Reports up to September of each plan's year, so every progress page has something to show.
+
+    A plan that already has reports keeps them: preparing the demo twice simulates once.
+    """
+    for plan in plans:
+        if not Report.objects.filter(period__plan=plan).exists():
+            simulate_plan(plan, (plan.year, 9), SIMULATION_SEED)
+
+
 @transaction.atomic
 def prepare() -> list[tuple[str, str, str]]:
     seed_calendar()
     seed_regions()
     seed_units()
-    for plan in load_seed_plans():
+    plans = load_seed_plans()
+    for plan in plans:
         plan.status = Plan.Status.PUBLISHED
         plan.save(update_fields=["status"])
-    return create_accounts()
+    accounts = create_accounts()
+    # After the accounts, so the demo's liaison and coordinators appear in the reports' history.
+    simulate_reports(plans)
+    return accounts
