@@ -9,7 +9,9 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from minsheng import demo
 
-        demo.prepare()
+        # Without simulated reports: workflow tests start from empty periods; tests that need a
+        # lived-in plan simulate it themselves.
+        demo.prepare(simulate=False)
 
 
 @pytest.fixture

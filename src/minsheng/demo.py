@@ -96,7 +96,8 @@ def simulate_reports(plans: list[Plan]) -> None:
 
 
 @transaction.atomic
-def prepare() -> list[tuple[str, str, str]]:
+def prepare(simulate: bool = True) -> list[tuple[str, str, str]]:
+    """Everything the demo needs; ``simulate=False`` leaves the reports empty (the tests' baseline)."""
     seed_calendar()
     seed_regions()
     seed_units()
@@ -106,5 +107,6 @@ def prepare() -> list[tuple[str, str, str]]:
         plan.save(update_fields=["status"])
     accounts = create_accounts()
     # After the accounts, so the demo's liaison and coordinators appear in the reports' history.
-    simulate_reports(plans)
+    if simulate:
+        simulate_reports(plans)
     return accounts
