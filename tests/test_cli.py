@@ -91,7 +91,7 @@ def test_serve_runs_gunicorn_with_production_settings(tmp_path):
 
 def test_deploy_check_is_clean_with_production_environment(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "MINSHENG_DATA_DIR": str(tmp_path),
         "SECRET_KEY": "k" * 60 + "Zq9!",
         "ALLOWED_HOSTS": "minsheng.example.gov.cn",
