@@ -621,12 +621,12 @@ def _write_bulk(scripts: list[tuple[Project, ScriptedReport]], periods: list[Per
                 for target_id, entry in c.figures.items():
                     figures[target_id] = {"value": entry["value"], "decrease_reason": entry.get("decrease_reason", ""),
                                           "over_target_confirmed": bool(entry.get("over_target_confirmed"))}
-                    figure_history.setdefault(target_id, []).append(
-                        (dict(figures[target_id]), action.at, "~" if target_id in figure_history else "+"))
+                    kind = "~" if target_id in figure_history else "+"
+                    figure_history.setdefault(target_id, []).append((dict(figures[target_id]), action.at, kind))
                 for allocation_id, value in c.allocation_figures.items():
                     allocations[allocation_id] = value
-                    allocation_history.setdefault(allocation_id, []).append(
-                        ({"value": value}, action.at, "~" if allocation_id in allocation_history else "+"))
+                    kind = "~" if allocation_id in allocation_history else "+"
+                    allocation_history.setdefault(allocation_id, []).append(({"value": value}, action.at, kind))
                 history.append((dict(row), action.at, "~", user_id))
                 report_events.append((ReportEvent.Action.SAVED, user_id, action.at, "", {}))
                 continue
