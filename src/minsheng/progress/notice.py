@@ -1,0 +1,558 @@
+"""进展情况通报（第N期）: one period's progress as a Word document and a workbook.
+
+Every figure printed comes from one ``plan_progress(plan, on)`` and one query for the units'
+punctuality, gathered into a plain dict first (``notice_figures``). Both documents are rendered
+from that dict only and the dict is stored on the Notice, so a page or a test can hold the
+document against the database and against what the selector says today.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from minsheng.plans.models import Plan, ProjectUnit
+from minsheng.progress.models import Notice, Period, Report
+from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress
+from minsheng.progress.status import STATUS_LABELS, Status
+
+logger = logging.getLogger(__name__)
+
+SUBMITTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
+NO_LEAD = "（未定牵头单位）"  # the label PlanProgress.by_unit gives projects without a lead unit
+COMPLETION_RULE = (
+    "完成率排名：牵头单位的完成率为其牵头的全部项目完成率（超过100%的按100%计）的算术平均值，"
+    "按由高到低排列；完成率相同的名次并列。一个项目有多个牵头单位的，计入每个牵头单位。"
+)
+PUNCTUALITY_RULE = (
+    "报送及时率排名：报送及时率 = 截至本期按时报送的报告数 ÷ 已报送的报告数 × 100%。"
+    "“已报送”指已报送、牵头单位已审核和已采纳的报告（退回待重报的不计）；"
+    "“按时”指在该期报送截止日当天或之前报送。按由高到低排列，及时率相同的名次并列、已报送数多者在前；"
+    "截至本期未报送任何报告的牵头单位列于最后。"
+)
+STATUS_ORDER = [Status.DONE, Status.AHEAD, Status.ON_TRACK, Status.LAGGING, Status.CRITICAL, Status.MISSING]
+
+
+class NoticeError(Exception):
+    """A notice that cannot be made as asked; the message is for the user."""
+
+
+def notice_date(period: Period) -> datetime.date:
+    """The day a period's notice is judged on: the first day its reports are overdue.
+
+    On the due date itself the selector still treats the month before as the last closed one
+    (reports may arrive until the end of that day), so a June notice judged on 3 July would name
+    the units that missed May. One day later June is the closed month.
+    """
+    return period.due_on + datetime.timedelta(days=1)
+
+
+def notice_title(plan: Plan, period: Period, number: int) -> str:
+    return f"{plan.title}进展情况通报（第{number}期·{period.year}年{period.month}月）"
+
+
+def issuer(plan: Plan) -> str:
+    region = plan.region_label or plan.region.name
+    return (plan.settings or {}).get("notice_issuer") or f"{region}民生实事项目领导小组办公室"
+
+
+def _cn_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _ranked(items: list[dict], key: Callable[[dict], object]) -> list[dict]:
+    """Competition ranking (1, 2, 2, 4): equal keys share a place."""
+    previous, place = object(), 0
+    for i, item in enumerate(items, start=1):
+        value = key(item)
+        if value != previous:
+            place, previous = i, value
+        item["rank"] = place
+    return items
+
+
+def _project_row(p: ProjectProgress) -> dict:
+    return {
+        "id": p.project.pk,
+        "ref": p.project.ref,
+        "name": p.project.name,
+        "category": p.project.category.name if p.project.category else "未分类",
+        "lead_units": p.lead_units,
+        "leaders": p.leaders,
+        "targets": [t.label for t in p.targets if t.label],
+        "percent": p.percent_capped,
+        "percent_actual": p.percent,
+        "expected_percent": p.expected_percent,
+        "status": str(p.status),
+        "status_label": p.status_label,
+        "flagged": p.flagged,
+    }
+
+
+def punctuality(plan: Plan, period: Period, lead_labels: dict[int, str]) -> list[dict]:
+    """Each unit's submitted reports up to the period and how many were on time (one query)."""
+    rows = (
+        Report.objects.filter(project__plan=plan, state__in=SUBMITTED)
+        .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lte=period.month))
+        .values("unit_id", "unit__name", "unit__short_name")
+        .annotate(submitted=Count("id"), on_time=Count("id", filter=Q(late=False)))
+        .order_by("unit_id")
+    )
+    out = []
+    seen = set()
+    for row in rows:
+        seen.add(row["unit_id"])
+        # The name the plan uses for the unit, so both rankings speak of the same units.
+        name = lead_labels.get(row["unit_id"]) or row["unit__short_name"] or row["unit__name"]
+        out.append({"unit": name, "submitted": row["submitted"], "on_time": row["on_time"],
+                    "rate": round(row["on_time"] / row["submitted"] * 100, 1)})
+    out.sort(key=lambda r: (-r["rate"], -r["submitted"], r["unit"]))
+    _ranked(out, key=lambda r: r["rate"])
+    # Units that submitted nothing are the worst record of all: they close the list, unranked.
+    silent = sorted({label for unit_id, label in lead_labels.items() if unit_id not in seen})
+    out.extend({"rank": None, "unit": name, "submitted": 0, "on_time": 0, "rate": None} for name in silent)
+    return out
+
+
+def _lead_labels(plan: Plan) -> dict[int, str]:
+    labels: dict[int, str] = {}
+    for unit_id, label in (
+        ProjectUnit.objects.filter(project__plan=plan, role=ProjectUnit.Role.LEAD)
+        .order_by("project__position", "project_id", "position")
+        .values_list("unit_id", "label")
+    ):
+        labels.setdefault(unit_id, label)
+    return labels
+
+
+def notice_figures(progress: PlanProgress, number: int, period: Period,
+                   issued_on: datetime.date | None = None) -> dict:
+    """Everything the notice prints, as JSON-ready values."""
+    plan = progress.plan
+    if period.plan_id != plan.pk:
+        raise NoticeError(f"报送周期 {period} 不属于计划“{plan.title}”")
+    counts = progress.counts()
+    categories = [
+        {"name": g["name"], "count": g["count"], "percent": g["percent"],
+         "counts": {str(s): n for s, n in g["counts"].items()},
+         "projects": [_project_row(p) for p in g["projects"]]}
+        for g in progress.by_category()
+    ]
+    lagging = [_project_row(p) for p in progress.lagging()]
+    # Worst first within the list, as the seeds' notices name the most serious cases first.
+    lagging.sort(key=lambda r: (r["status"] != Status.CRITICAL, r["percent"] - r["expected_percent"]))
+    units = [{"unit": g["name"], "projects": g["count"], "percent": g["percent"], "lagging": g["lagging"],
+              "done": g["counts"][Status.DONE]}
+             for g in progress.by_unit()]
+    _ranked(units, key=lambda u: u["percent"])
+    closed = progress.closed_period
+    return {
+        "schema": "minsheng.notice/1",
+        "plan": {"id": plan.pk, "title": plan.title, "year": plan.year,
+                 "region": plan.region_label or plan.region.name},
+        "issuer": issuer(plan),
+        "number": number,
+        "title": notice_title(plan, period, number),
+        "period": period.key,
+        "period_label": f"{period.year}年{period.month}月",
+        "due_on": period.due_on.isoformat(),
+        "on": progress.on.isoformat(),
+        "closed_period": f"{closed[0]}-{closed[1]:02d}" if closed else None,
+        "issued_on": (issued_on or timezone.localdate()).isoformat(),
+        "total": len(progress.projects),
+        "counts": {str(s): counts[s] for s in STATUS_ORDER},
+        "status_labels": {str(s): STATUS_LABELS[s] for s in STATUS_ORDER},
+        "percent": progress.mean_percent(),
+        "categories": categories,
+        "lagging": lagging,
+        "units_by_completion": units,
+        "units_by_punctuality": punctuality(plan, period, _lead_labels(plan)),
+        "rules": {"completion": COMPLETION_RULE, "punctuality": PUNCTUALITY_RULE},
+        "unpublished_years": list(progress.unpublished_years),
+    }
+
+
+def summary_sentence(f: dict) -> str:
+    c = f["counts"]
+    return (
+        f"截至{f['period_label']}底，{f['plan']['title']}共{f['total']}个项目，其中已完成{c['done']}个、"
+        f"超前{c['ahead']}个、正常推进{c['on_track']}个、滞后{c['lagging']}个、严重滞后{c['critical']}个、"
+        f"未报送{c['missing']}个，全部项目平均完成率{_pct(f['percent'])}。"
+    )
+
+
+def _lagging_line(row: dict) -> str:
+    flag = "（挂牌督办）" if row["flagged"] else ""
+    return (f"{row['name']}{flag}：牵头单位{'、'.join(row['lead_units']) or NO_LEAD}，"
+            f"分管领导{'、'.join(row['leaders']) or '—'}；完成率{_pct(row['percent'])}，"
+            f"序时进度{_pct(row['expected_percent'])}，{row['status_label']}。")
+
+
+# ---------------------------------------------------------------- Word
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+TABLE_FONT = "宋体"
+RED = RGBColor(0xC0, 0x00, 0x00)
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
+    run.font.name = name
+    # Word picks the East Asian font from w:eastAsia; without it Chinese text falls back to the default.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+
+
+def _para(doc, text: str = "", font: str = BODY_FONT, size: float = 16, bold: bool = False,
+          align=None, indent: bool = False, color: RGBColor | None = None, space_after: float = 0):
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
+    p.paragraph_format.space_after = Pt(space_after)
+    if text:
+        _font(p.add_run(text), font, size, bold, color)
+    return p
+
+
+def _rule(paragraph) -> None:
+    """The red line under a notice's masthead (a bottom border on the paragraph)."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", "C00000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _table(doc, header: list[str], rows: Iterable[list[str]], widths: list[float]):
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # The header row repeats on every page a long table runs onto.
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(flag)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            _font(cell.paragraphs[0].add_run(text), TABLE_FONT, 10.5)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    return table
+
+
+def render_docx(f: dict) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    # GB/T 9704 margins: 37 mm top, 35 mm bottom, 28 mm left, 26 mm right.
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    doc.core_properties.title = f["title"]
+    doc.core_properties.author = f["issuer"]
+
+    _para(doc, "民生实事项目进展情况通报", TITLE_FONT, 26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED,
+          space_after=6)
+    _para(doc, f"第{f['number']}期", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    masthead = _para(doc, f"{f['issuer']}　　　　　　{_cn_date(datetime.date.fromisoformat(f['issued_on']))}",
+                     BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _rule(masthead)
+    _para(doc, f"{f['plan']['title']}进展情况（{f['period_label']}）", TITLE_FONT, 20,
+          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _para(doc, summary_sentence(f), indent=True)
+    if f["unpublished_years"]:
+        years = "、".join(f"{y}年" for y in f["unpublished_years"])
+        _para(doc, f"（{years}节假日安排尚未发布，报送截止日暂按周一至周五计算。）", indent=True)
+
+    headings = iter(CN_NUMBERS)
+    _para(doc, f"{next(headings)}、总体进展", HEADING_FONT, 16, indent=True)
+    total = f["total"] or 1
+    _table(doc, ["状态", "项目数", "占比"],
+           [[f["status_labels"][s], str(n), _pct(n / total * 100)] for s, n in f["counts"].items()]
+           + [["合计", str(f["total"]), _pct(100.0 if f["total"] else 0.0)]],
+           [50, 40, 40])
+    _para(doc, f"全部项目平均完成率：{_pct(f['percent'])}（各项目完成率超过100%的按100%计）。", indent=True)
+
+    _para(doc, f"{next(headings)}、分类推进情况", HEADING_FONT, 16, indent=True)
+    for i, cat in enumerate(f["categories"]):
+        lag = cat["counts"]["lagging"] + cat["counts"]["critical"]
+        _para(doc, f"（{CN_NUMBERS[i % 10]}）{cat['name']}：{cat['count']}个项目，平均完成率{_pct(cat['percent'])}，"
+                   f"已完成{cat['counts']['done']}个，滞后（含严重滞后）{lag}个。", SUBHEADING_FONT, 16, indent=True)
+        _table(doc, ["序号", "项目名称", "牵头单位", "目标任务", "完成率", "序时进度", "状态"],
+               [[str(n), r["name"], "、".join(r["lead_units"]) or NO_LEAD, "；".join(r["targets"]) or "—",
+                 _pct(r["percent"]), _pct(r["expected_percent"]), r["status_label"]]
+                for n, r in enumerate(cat["projects"], start=1)],
+               [10, 52, 24, 26, 15, 15, 14])
+
+    _para(doc, f"{next(headings)}、滞后项目", HEADING_FONT, 16, indent=True)
+    if f["lagging"]:
+        _para(doc, f"以下{len(f['lagging'])}个项目进度滞后于序时进度10个百分点以上（严重滞后为25个百分点以上，"
+                   "或进度节点逾期30天以上）：", indent=True)
+        _table(doc, ["序号", "项目名称", "牵头单位", "分管领导", "完成率", "序时进度", "状态"],
+               [[str(n), r["name"] + ("（挂牌督办）" if r["flagged"] else ""),
+                 "、".join(r["lead_units"]) or NO_LEAD, "、".join(r["leaders"]) or "—",
+                 _pct(r["percent"]), _pct(r["expected_percent"]), r["status_label"]]
+                for n, r in enumerate(f["lagging"], start=1)],
+               [10, 52, 26, 20, 15, 15, 18])
+    else:
+        _para(doc, "本期无滞后项目。", indent=True)
+
+    _para(doc, f"{next(headings)}、牵头单位排名", HEADING_FONT, 16, indent=True)
+    _para(doc, "（一）按完成率", SUBHEADING_FONT, 16, indent=True)
+    _table(doc, ["名次", "牵头单位", "牵头项目数", "平均完成率", "已完成", "滞后项目数"],
+           [[str(u["rank"]), u["unit"], str(u["projects"]), _pct(u["percent"]), str(u["done"]), str(u["lagging"])]
+            for u in f["units_by_completion"]],
+           [14, 50, 22, 24, 18, 22])
+    _para(doc, f"注：{f['rules']['completion']}", BODY_FONT, 12, indent=True)
+    _para(doc, "（二）按报送及时率", SUBHEADING_FONT, 16, indent=True)
+    _table(doc, ["名次", "单位", "已报送", "按时报送", "报送及时率"],
+           [[str(u["rank"]) if u["rank"] else "—", u["unit"], str(u["submitted"]), str(u["on_time"]),
+             _pct(u["rate"]) if u["rate"] is not None else "未报送"]
+            for u in f["units_by_punctuality"]],
+           [14, 62, 24, 24, 26])
+    _para(doc, f"注：{f['rules']['punctuality']}", BODY_FONT, 12, indent=True)
+
+    _para(doc, f"{next(headings)}、下步工作要求", HEADING_FONT, 16, indent=True)
+    _para(doc, "各牵头单位要对照年度目标任务和序时进度，逐项排查推进中的困难和问题，确保按期完成。"
+               "滞后、严重滞后项目的牵头单位要认真分析原因，制定赶超措施，明确完成时限，"
+               "并在下期报送时说明整改进展；分管领导要加强调度，推动项目尽快回归正常进度。"
+               "各责任单位要按时、准确报送项目进展情况，报送情况纳入年度考核。", indent=True)
+    _para(doc, f["issuer"], align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0).paragraph_format.space_before = Pt(24)
+    _para(doc, _cn_date(datetime.date.fromisoformat(f["issued_on"])), align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- Excel
+
+THIN = Side(style="thin", color="808080")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+LAG_FILL = {"lagging": PatternFill("solid", fgColor="FCE4D6"), "critical": PatternFill("solid", fgColor="F8CBAD")}
+PERCENT = "0.0%"
+
+
+def _sheet(wb: Workbook, title: str, caption: str, header: list[str], rows: list[list],
+           widths: list[int], percent_columns: Iterable[int] = (), fills: list | None = None,
+           note: str = "", first: bool = False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    ws.append([caption])
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.append(header)
+    for col in range(1, len(header) + 1):
+        cell = ws.cell(2, col)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    percents = set(percent_columns)
+    for i, values in enumerate(rows):
+        ws.append(values)
+        r = ws.max_row
+        for col in range(1, len(header) + 1):
+            cell = ws.cell(r, col)
+            cell.border = GRID
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if col in percents:
+                cell.number_format = PERCENT
+            if fills and fills[i] is not None:
+                cell.fill = fills[i]
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A3"
+    if rows:
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(header))}{ws.max_row}"
+    if note:
+        ws.append([])
+        ws.append([f"注：{note}"])
+    return ws
+
+
+def _fraction(percent: float | None) -> float | None:
+    # Excel holds a percentage as a fraction shown with a % format, so it can be summed and sorted.
+    return None if percent is None else round(percent / 100, 6)
+
+
+def render_xlsx(f: dict) -> bytes:
+    wb = Workbook()
+    caption = f"{f['title']}"
+    total = f["total"] or 1
+    ws = _sheet(
+        wb, "汇总", caption, ["状态", "项目数", "占比"],
+        [[f["status_labels"][s], n, _fraction(n / total * 100)] for s, n in f["counts"].items()]
+        + [["合计", f["total"], _fraction(100.0 if f["total"] else 0.0)]],
+        [16, 12, 12], percent_columns=[3], first=True,
+    )
+    ws.append([])
+    for label, value in (("全部项目平均完成率", _fraction(f["percent"])), ("报送周期", f["period_label"]),
+                         ("统计日期", f["on"]), ("发布单位", f["issuer"]), ("期数", f"第{f['number']}期")):
+        ws.append([label, value])
+        if label == "全部项目平均完成率":
+            ws.cell(ws.max_row, 2).number_format = PERCENT
+    ws.append([])
+    ws.append([summary_sentence(f)])
+
+    rows, fills = [], []
+    for cat in f["categories"]:
+        for n, r in enumerate(cat["projects"], start=1):
+            rows.append([cat["name"], n, r["name"], "、".join(r["lead_units"]) or NO_LEAD, "、".join(r["leaders"]),
+                         "；".join(r["targets"]), _fraction(r["percent"]), _fraction(r["expected_percent"]),
+                         r["status_label"]])
+            fills.append(LAG_FILL.get(r["status"]))
+    _sheet(wb, "分类进展", caption,
+           ["类别", "序号", "项目名称", "牵头单位", "分管领导", "目标任务", "完成率", "序时进度", "状态"],
+           rows, [22, 6, 48, 20, 12, 24, 10, 10, 10], percent_columns=[7, 8], fills=fills)
+
+    _sheet(wb, "滞后项目", caption,
+           ["序号", "项目名称", "类别", "牵头单位", "分管领导", "完成率", "序时进度", "状态", "挂牌督办"],
+           [[n, r["name"], r["category"], "、".join(r["lead_units"]) or NO_LEAD, "、".join(r["leaders"]),
+             _fraction(r["percent"]), _fraction(r["expected_percent"]), r["status_label"],
+             "是" if r["flagged"] else ""] for n, r in enumerate(f["lagging"], start=1)],
+           [6, 48, 22, 20, 12, 10, 10, 10, 10], percent_columns=[6, 7],
+           fills=[LAG_FILL.get(r["status"]) for r in f["lagging"]])
+
+    _sheet(wb, "完成率排名", caption, ["名次", "牵头单位", "牵头项目数", "平均完成率", "已完成", "滞后项目数"],
+           [[u["rank"], u["unit"], u["projects"], _fraction(u["percent"]), u["done"], u["lagging"]]
+            for u in f["units_by_completion"]],
+           [8, 28, 12, 12, 10, 12], percent_columns=[4], note=f["rules"]["completion"])
+
+    _sheet(wb, "报送及时率排名", caption, ["名次", "单位", "已报送", "按时报送", "报送及时率"],
+           [[u["rank"], u["unit"], u["submitted"], u["on_time"], _fraction(u["rate"])]
+            for u in f["units_by_punctuality"]],
+           [8, 32, 10, 10, 12], percent_columns=[5], note=f["rules"]["punctuality"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def build_notice_docx(progress: PlanProgress, number: int, period: Period, figures: dict | None = None) -> bytes:
+    return render_docx(figures or notice_figures(progress, number, period))
+
+
+def build_notice_xlsx(progress: PlanProgress, number: int, period: Period, figures: dict | None = None) -> bytes:
+    return render_xlsx(figures or notice_figures(progress, number, period))
+
+
+# ---------------------------------------------------------------- the Notice record
+
+
+def create_notice(plan: Plan, period: Period, user) -> Notice:
+    """A QUEUED notice with the plan's next number (第N期)."""
+    if period.plan_id != plan.pk:
+        raise NoticeError(f"报送周期 {period} 不属于计划“{plan.title}”")
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                number = (plan.notices.aggregate(n=Max("number"))["n"] or 0) + 1
+                return Notice.objects.create(plan=plan, period=period, number=number,
+                                             title=notice_title(plan, period, number), created_by=user)
+        except IntegrityError:
+            # Two coordinators asked at once and took the same number: the loser takes the next.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> Notice:
+    """Fill a queued notice's figures and files; READY, or FAILED with the error recorded.
+
+    Only a QUEUED notice is built: a queue that runs a job twice must not rewrite a notice that
+    is ready or already published.
+    """
+    notice = Notice.objects.select_related("plan__region", "period").get(pk=notice_id)
+    if notice.state != Notice.State.QUEUED:
+        return notice
+    try:
+        progress = plan_progress(notice.plan, notice_date(notice.period))
+        figures = notice_figures(progress, notice.number, notice.period, issued_on)
+        docx_bytes, xlsx_bytes = render_docx(figures), render_xlsx(figures)
+        stem = f"notice-{notice.plan_id}-{notice.number:03d}"
+        for field in (notice.docx, notice.xlsx):
+            if field:
+                field.delete(save=False)
+        notice.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+        notice.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
+    except Exception as exc:
+        logger.exception("notice %s failed", notice_id)
+        notice.state = Notice.State.FAILED
+        notice.error = str(exc) if isinstance(exc, NoticeError) else f"{type(exc).__name__}: {exc}"
+        notice.save(update_fields=["state", "error"])
+        return notice
+    notice.figures, notice.title = figures, figures["title"]
+    notice.state, notice.error = Notice.State.READY, ""
+    notice.save(update_fields=["figures", "title", "docx", "xlsx", "state", "error"])
+    return notice
+
+
+def _enqueue(notice_id: int) -> None:
+    from minsheng.progress import tasks
+
+    try:
+        tasks.enqueue_notice(notice_id)
+    except Exception as exc:
+        # The queue is down (Redis unreachable…): say so on the notice instead of leaving it queued forever.
+        logger.exception("could not enqueue notice %s", notice_id)
+        Notice.objects.filter(pk=notice_id, state=Notice.State.QUEUED).update(
+            state=Notice.State.FAILED, error=f"无法提交后台任务：{type(exc).__name__}: {exc}")
+
+
+def request_notice(plan: Plan, period: Period, user) -> Notice:
+    """Create the next numbered notice and have it built in the background.
+
+    The task is enqueued once the surrounding transaction commits, so a worker in another
+    process never looks for a notice that is not there yet. Outside a transaction that is at
+    once, and with the immediate backend the notice returned is already READY or FAILED.
+    """
+    notice = create_notice(plan, period, user)
+    transaction.on_commit(lambda: _enqueue(notice.pk))
+    notice.refresh_from_db()
+    return notice
+
+
+def retry_notice(notice: Notice) -> Notice:
+    """Build a FAILED notice again under the same number."""
+    updated = Notice.objects.filter(pk=notice.pk, state=Notice.State.FAILED).update(
+        state=Notice.State.QUEUED, error="")
+    if not updated:
+        raise NoticeError("只有生成失败的通报可以重新生成")
+    transaction.on_commit(lambda: _enqueue(notice.pk))
+    notice.refresh_from_db()
+    return notice
