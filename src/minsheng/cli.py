@@ -168,6 +168,67 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notice(args: argparse.Namespace) -> int:
+    _django()
+    import re
+
+    from django.utils import timezone
+
+    from minsheng.core.models import User
+    from minsheng.plans.models import Plan
+    from minsheng.progress.models import Notice
+    from minsheng.progress.notice import create_notice, generate_notice
+    from minsheng.progress.services import ensure_periods
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".docx", ".xlsx"):
+        print(f"--out 应为 .docx 或 .xlsx 文件：{args.out}", file=sys.stderr)
+        return 2
+    plan = Plan.objects.filter(pk=args.plan).first()
+    if plan is None:
+        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
+        return 2
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", args.period)
+    # Periods are opened when first needed: a past month of the plan year may not exist yet.
+    periods = ensure_periods(plan, timezone.localdate())
+    period = next((p for p in periods if match and (p.year, p.month) == (int(match[1]), int(match[2]))), None)
+    if period is None:
+        print(f"计划“{plan.title}”没有报送周期 {args.period}（应为 年-月，如 {plan.year}-06）", file=sys.stderr)
+        return 2
+    user = (User.objects.filter(username=args.user).first() if args.user
+            else User.objects.filter(is_superuser=True).order_by("id").first())
+    if user is None:
+        print(f"没有用户 {args.user or '（系统管理员）'}，请用 --user 指定生成人", file=sys.stderr)
+        return 2
+    notice = generate_notice(create_notice(plan, period, user).pk)
+    if notice.state != Notice.State.READY:
+        print(f"通报生成失败：{notice.error}", file=sys.stderr)
+        return 1
+    field = notice.docx if out.suffix.lower() == ".docx" else notice.xlsx
+    with field.open("rb") as source:
+        out.write_bytes(source.read())
+    print(f"{notice.title} 已写入 {out}（通报编号 {notice.pk}）")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    config = settings.TASKS["default"]
+    queues = config.get("QUEUES") or ["default"]
+    if config["BACKEND"].startswith("django_tasks_rq"):
+        # django-tasks-rq needs its own Job class in the worker to run django.tasks tasks.
+        call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=args.burst, with_scheduler=True)
+    elif config["BACKEND"].startswith("django_tasks_db"):
+        call_command("db_worker", queue_name=",".join(queues), batch=args.burst, reload=False)
+    else:
+        print("后台任务当前为立即执行（在请求中完成），无需启动 worker；"
+              "设置 REDIS_URL（RQ）或 MINSHENG_TASKS=db（数据库队列）后再运行。")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -215,6 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--until", required=True, help="模拟到哪个月，如 2024-09")
     simulate.add_argument("--seed", type=int, default=1)
     simulate.set_defaults(func=cmd_simulate)
+
+    notice = sub.add_parser("notice", help="生成进展情况通报（第N期）并写入 .docx 或 .xlsx")
+    notice.add_argument("--plan", type=int, required=True)
+    notice.add_argument("--period", required=True, help="报送周期，年-月，如 2024-06")
+    notice.add_argument("--out", required=True, help="输出文件 .docx 或 .xlsx")
+    notice.add_argument("--user", help="记为生成人的用户名（默认第一个系统管理员）")
+    notice.set_defaults(func=cmd_notice)
+
+    worker = sub.add_parser("worker", help="运行后台任务 worker（RQ 或数据库队列，按配置）")
+    worker.add_argument("--burst", action="store_true", help="处理完队列中的任务后退出")
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="Django 管理命令，如 migrate、createsuperuser")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
