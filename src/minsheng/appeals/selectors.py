@@ -1,0 +1,305 @@
+"""Reads for the appeal pages: lists with their clocks, the three rates, trends, topics, privacy-aware contact."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.appeals import clock, privacy, topics
+from minsheng.appeals.models import Appeal, AppealCategory, AppealEvent, AppealState, Extension
+from minsheng.core.calendar import work_calendar
+from minsheng.core.models import Region
+from minsheng.core.permissions import visible_appeals
+from minsheng.core.workdays import WorkCalendar
+
+S = AppealState
+CLOCK_STATES = {S.SUBMITTED, S.ACCEPTED, S.HANDLING, S.REOPENED}
+
+
+# --- the clock on a page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockView:
+    phase: str  # "accept" or "handle" or ""
+    due: datetime.datetime | None
+    colour: clock.ClockColour
+
+
+def appeal_clock(appeal: Appeal, now: datetime.datetime, calendar: WorkCalendar) -> ClockView:
+    if appeal.state_id == S.SUBMITTED:
+        return ClockView("accept", appeal.accept_due,
+                         clock.colour(appeal.accept_due, now, clock.LimitUnit.WORKDAYS, calendar))
+    if appeal.state_id in CLOCK_STATES and appeal.handle_due:
+        limit = appeal.category.limit
+        return ClockView("handle", appeal.handle_due,
+                         clock.colour(appeal.handle_due, now, limit.unit, calendar, limit.value))
+    return ClockView("", None, clock.ClockColour.NONE)
+
+
+@dataclass
+class Contact:
+    name: str
+    phone: str
+    id_number: str
+    masked: bool
+
+
+def contact(user, appeal: Appeal) -> Contact:
+    if user.has_perm("appeals.view_contact", appeal):
+        return Contact(appeal.name, appeal.phone, appeal.id_number, masked=False)
+    return Contact(privacy.mask_name(appeal.name), privacy.mask_phone(appeal.phone),
+                   privacy.mask_id_number(appeal.id_number), masked=True)
+
+
+# --- lists -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AppealFilters:
+    state: str = ""
+    category: int | None = None
+    unit: int | None = None
+    region: int | None = None
+    colour: str = ""
+    key_supervision: bool = False
+    escalated: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> AppealFilters:
+        def as_int(key: str) -> int | None:
+            value = params.get(key, "")
+            return int(value) if value.isdigit() else None
+
+        colour = params.get("colour", "")
+        return cls(
+            state=params.get("state", "") if params.get("state", "") in set(S.objects.values_list("code", flat=True))
+            else "",
+            category=as_int("category"), unit=as_int("unit"), region=as_int("region"),
+            colour=colour if colour in {"yellow", "red"} else "",
+            key_supervision=params.get("key_supervision") == "1", escalated=params.get("escalated") == "1",
+            q=params.get("q", "").strip()[:100],
+        )
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def staff_appeals(user, filters: AppealFilters) -> QuerySet[Appeal]:
+    appeals = visible_appeals(user).select_related("category", "region", "unit", "state", "suggested_unit")
+    if filters.state:
+        appeals = appeals.filter(state_id=filters.state)
+    if filters.category:
+        appeals = appeals.filter(category_id=filters.category)
+    if filters.unit:
+        appeals = appeals.filter(unit_id=filters.unit)
+    if filters.region:
+        appeals = appeals.filter(region_id__in=Region.objects.get(pk=filters.region).descendant_ids()
+                                 if Region.objects.filter(pk=filters.region).exists() else [])
+    if filters.key_supervision:
+        appeals = appeals.filter(key_supervision=True)
+    if filters.escalated:
+        appeals = appeals.filter(escalation__gt=0)
+    if filters.q:
+        appeals = appeals.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q)
+                                 | Q(code__iexact=filters.q) | Q(address__icontains=filters.q))
+    if filters.colour:
+        now = timezone.now()
+        # Red is a database question; yellow needs the calendar, so it is settled in Python below.
+        late = Q(state_id=S.SUBMITTED, accept_due__lt=now) | Q(
+            state_id__in=[S.ACCEPTED, S.HANDLING, S.REOPENED], handle_due__lt=now)
+        if filters.colour == "red":
+            appeals = appeals.filter(late)
+        else:
+            calendar = work_calendar()
+            running = appeals.filter(state_id__in=CLOCK_STATES).exclude(late)
+            ids = [a.pk for a in running if appeal_clock(a, now, calendar).colour == clock.ClockColour.YELLOW]
+            appeals = appeals.filter(pk__in=ids)
+    return appeals.order_by("-received_at", "-id")
+
+
+def with_clocks(appeals, now: datetime.datetime | None = None) -> list[tuple[Appeal, ClockView]]:
+    now = now or timezone.now()
+    calendar = work_calendar()
+    return [(a, appeal_clock(a, now, calendar)) for a in appeals]
+
+
+def filter_choices(user) -> dict:
+    appeals = visible_appeals(user)
+    return {
+        "states": list(S.objects.all()),
+        "categories": list(AppealCategory.objects.filter(active=True)),
+        "units": list(appeals.exclude(unit=None).values_list("unit_id", "unit__name").distinct()
+                      .order_by("unit__name")),
+        "regions": list(appeals.values_list("region_id", "region__name").distinct().order_by("region_id")),
+    }
+
+
+def public_appeals() -> QuerySet[Appeal]:
+    """What the public list shows: only appeals whose authors agreed, and never before acceptance."""
+    return (Appeal.objects.filter(publish=True).exclude(state_id=S.SUBMITTED)
+            .select_related("category", "region", "state", "unit").order_by("-received_at", "-id"))
+
+
+def public_events(appeal: Appeal) -> QuerySet[AppealEvent]:
+    return appeal.events.filter(public=True).order_by("at", "id")
+
+
+def staff_events(appeal: Appeal) -> QuerySet[AppealEvent]:
+    return appeal.events.select_related("actor").order_by("at", "id")
+
+
+def pending_extension(appeal: Appeal) -> Extension | None:
+    return appeal.extensions.filter(status=Extension.Status.PENDING).first()
+
+
+def key_supervision_count(user, year: int) -> int:
+    return visible_appeals(user).filter(key_supervision_at__year=year).count()
+
+
+# --- the three rates ----------------------------------------------------------------------------------
+
+@dataclass
+class Rates:
+    key: object
+    label: str
+    received: int = 0
+    due: int = 0
+    on_time: int = 0
+    rated: int = 0
+    resolved: int = 0
+    satisfied: int = 0
+    closed: int = 0
+    overdue: int = 0
+
+    @staticmethod
+    def _pct(num: int, den: int) -> float | None:
+        return round(100 * num / den, 1) if den else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self._pct(self.on_time, self.due)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self._pct(self.resolved, self.rated)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._pct(self.satisfied, self.rated)
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=clock.TZ)
+        end = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=clock.TZ)
+        return start, end
+
+    @classmethod
+    def from_params(cls, params, today: datetime.date) -> Period:
+        def as_date(key: str, default: datetime.date) -> datetime.date:
+            try:
+                return datetime.date.fromisoformat(params.get(key, ""))
+            except ValueError:
+                return default
+
+        start = as_date("start", datetime.date(today.year, 1, 1))
+        end = as_date("end", today)
+        return cls(start, end) if start <= end else cls(end, start)
+
+
+def _rate_counts(now: datetime.datetime) -> dict:
+    return {
+        "received": Count("id"),
+        "due": Count("id", filter=Q(accepted_at__isnull=False) | Q(accept_due__lt=now)),
+        "on_time": Count("id", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))),
+        "rated": Count("id", filter=~Q(rating="")),
+        "resolved": Count("id", filter=~Q(rating="") & Q(resolved=True)),
+        "satisfied": Count("id", filter=Q(rating__in=[Appeal.Rating.SATISFIED, Appeal.Rating.BASIC])),
+        "closed": Count("id", filter=Q(state__is_open=False)),
+        "overdue": Count("id", filter=Q(state_id=S.SUBMITTED, accept_due__lt=now)
+                         | Q(state_id__in=[S.ACCEPTED, S.HANDLING, S.REOPENED], handle_due__lt=now)),
+    }
+
+
+def rates(user, period: Period, by: str, now: datetime.datetime | None = None) -> tuple[list[Rates], Rates]:
+    """Rows of the three rates per unit (``by="unit"``) or region (``by="region"``), and the total."""
+    now = now or timezone.now()
+    start, end = period.bounds()
+    appeals = visible_appeals(user).filter(received_at__gte=start, received_at__lt=end)
+    counts = _rate_counts(now)
+    if by == "region":
+        keys, label = ["region_id", "region__name"], "region__name"
+    else:
+        keys, label = ["unit_id", "unit__name"], "unit__name"
+    rows = [
+        Rates(key=row[keys[0]], label=row[label] or str(_("（未交办）")),
+              **{k: row[k] for k in counts})
+        for row in appeals.values(*keys).annotate(**counts).order_by(label)
+    ]
+    total = Rates(key=None, label=str(_("合计")), **appeals.aggregate(**counts))
+    return rows, total
+
+
+def trend(user, period: Period, now: datetime.datetime | None = None) -> list[Rates]:
+    """The rates month by month over the period."""
+    now = now or timezone.now()
+    start, end = period.bounds()
+    appeals = visible_appeals(user).filter(received_at__gte=start, received_at__lt=end)
+    counts = _rate_counts(now)
+    rows = appeals.annotate(month=TruncMonth("received_at", tzinfo=clock.TZ)).values("month").annotate(**counts)
+    return [Rates(key=r["month"], label=timezone.localtime(r["month"], clock.TZ).strftime("%Y-%m")
+                  if isinstance(r["month"], datetime.datetime) else str(r["month"])[:7],
+                  **{k: r[k] for k in counts}) for r in rows.order_by("month")]
+
+
+# --- topics and recurring problems ------------------------------------------------------------------
+
+MAX_TEXTS = 3000  # jieba reads a few thousand appeals in about a second; the page stays responsive
+
+
+@dataclass
+class RecurringView:
+    keyword: str
+    region: Region | None
+    appeal_ids: list[int]
+    people: int
+    candidate_project: object = None
+    examples: list[Appeal] = field(default_factory=list)
+
+
+def _texts(user, period: Period) -> list[topics.Text]:
+    start, end = period.bounds()
+    rows = (visible_appeals(user).filter(received_at__gte=start, received_at__lt=end)
+            .order_by("-received_at").values_list("id", "region_id", "phone_key", "title", "content")[:MAX_TEXTS])
+    return [topics.Text(id=i, region_id=r, contact=p, text=f"{t}\n{c}") for i, r, p, t, c in rows]
+
+
+def frequent_topics(user, period: Period, top: int = 20) -> list[topics.Topic]:
+    return topics.frequent_topics(_texts(user, period), top=top)
+
+
+def recurring_problems(user, period: Period, min_appeals: int = 5, min_people: int = 3) -> list[RecurringView]:
+    from minsheng.appeals.models import CandidateProject
+
+    found = topics.recurring_problems(_texts(user, period), min_appeals=min_appeals, min_people=min_people)
+    regions = Region.objects.in_bulk({r.region_id for r in found if r.region_id})
+    made = {(c.keyword, c.region_id): c.project for c in CandidateProject.objects.select_related("project__plan")}
+    views = []
+    for item in found[:30]:
+        views.append(RecurringView(
+            keyword=item.keyword, region=regions.get(item.region_id), appeal_ids=item.appeal_ids, people=item.people,
+            candidate_project=made.get((item.keyword, item.region_id)),
+            examples=list(Appeal.objects.filter(pk__in=item.appeal_ids[:3]).only("code", "title")),
+        ))
+    return views
