@@ -145,8 +145,8 @@ def save_report(report: Report, user, version: int, fields: dict, figures: dict[
 
 def _snapshot(report: Report) -> dict:
     return {
-        "targets": {str(f.target_id): str(f.value.normalize()) for f in report.target_figures.all()},
-        "allocations": {str(f.allocation_id): str(f.value.normalize()) for f in report.allocation_figures.all()},
+        "targets": {str(f.target_id): f"{f.value.normalize():f}" for f in report.target_figures.all()},
+        "allocations": {str(f.allocation_id): f"{f.value.normalize():f}" for f in report.allocation_figures.all()},
         "percent_complete": str(report.percent_complete) if report.percent_complete is not None else None,
         "progress_text": report.progress_text,
         "problems": report.problems,

@@ -1,0 +1,83 @@
+"""A month's report in the browser: filled with a photo, returned, corrected, reviewed, accepted."""
+
+import datetime
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def _login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/staff/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("minsheng-demo")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/**")
+
+
+def test_report_round_trip_changes_the_overview(live_server, demo_data, page, shot, tmp_path):
+    from minsheng.plans.models import Plan, ProjectUnit
+    from minsheng.progress.models import Report
+    from minsheng.progress.selectors import plan_progress
+    from minsheng.progress.services import ensure_periods
+
+    plan = Plan.objects.get(region__name="杭州市")
+    project = next(p for p in plan.projects.filter(unit_links__role=ProjectUnit.Role.LEAD,
+                                                    unit_links__unit__name="市民政局").order_by("position")
+                   if p.targets.count() == 1)
+    target = project.targets.get()
+    period = next(p for p in ensure_periods(plan, datetime.date(2024, 12, 31)) if p.month == 6)
+    on = period.due_on + datetime.timedelta(days=1)
+    before = plan_progress(plan, on, [project.pk]).projects[0]
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(PNG)
+    base = live_server.url
+
+    _login(page, base, "liaison")
+    page.goto(f"{base}/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
+    page.get_by_label(f"{target.get_op_display()}{target.value.normalize():f}{target.unit}").fill("150")
+    page.get_by_label("进展情况").fill("已建成助餐点150个，正在验收")
+    page.get_by_label("现场照片").set_input_files(str(photo))
+    page.get_by_role("button", name="报送", exact=True).click()
+    page.wait_for_url("**/staff/progress/")
+    report = Report.objects.get(project=project, period=period)
+    assert report.state == "submitted" and report.attachments.count() == 1
+
+    _login(page, base, "reviewer")
+    page.goto(f"{base}/staff/progress/reports/{report.pk}/")
+    page.get_by_label("退回理由").fill("请核对完成数，台账为140个")
+    page.get_by_role("button", name="退回").click()
+    assert page.locator("#report-state").inner_text() == "已退回"
+
+    _login(page, base, "liaison")
+    assert "请核对完成数，台账为140个" in page.goto(f"{base}/staff/progress/").text()
+    page.goto(f"{base}/staff/progress/reports/{report.pk}/")
+    page.get_by_label(f"{target.get_op_display()}{target.value.normalize():f}{target.unit}").fill("140")
+    page.get_by_role("button", name="报送", exact=True).click()
+    page.wait_for_url("**/staff/progress/")
+    page.goto(f"{base}/staff/progress/reports/{report.pk}/")
+    assert "<del>150</del>" in page.content() and "<ins>140</ins>" in page.content()
+    shot(page, "report-resubmitted")
+
+    _login(page, base, "reviewer")
+    page.goto(f"{base}/staff/progress/reports/{report.pk}/")
+    page.get_by_role("button", name="审核通过").click()
+    _login(page, base, "coordinator")
+    page.goto(f"{base}/staff/progress/reports/{report.pk}/")
+    page.get_by_role("button", name="采纳").click()
+    assert page.locator("#report-state").inner_text() == "已采纳"
+
+    after = plan_progress(plan, on, [project.pk]).projects[0]
+    assert after.fraction == pytest.approx(140 / float(target.value))
+    # No report for June before: 未报送; accepted now, the status follows the figures.
+    assert before.status == "missing" and after.status != "missing"
+    page.goto(f"{base}/staff/progress/plans/{plan.pk}/?on={on}&status={after.status}")
+    assert page.get_by_role("link", name=project.name).count() == 1
+    shot(page, "overview")
+    page.goto(f"{base}/staff/progress/projects/{project.pk}/?on={on}")
+    assert page.locator("#status").inner_text() == after.status_label
+    assert page.locator("#actual").inner_text() == f"{after.percent}%"
+    shot(page, "project-progress")
