@@ -41,6 +41,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
     for username, role, scope in accounts:
         print(f"  {username:12s} {role}  {scope}")
+    from minsheng.appeals.services import issue_key
+    from minsheng.core.models import Region
+
+    print(f"Open311 接口密钥（杭州市，/open311/v2/）：{issue_key('演示', Region.objects.get(name='杭州市'))}")
     if args.no_serve:
         return 0
     print(f"打开 http://127.0.0.1:{args.port}/staff/ 登录；公众页面 http://127.0.0.1:{args.port}/")
@@ -229,6 +233,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_open311_key(args: argparse.Namespace) -> int:
+    _django()
+    from minsheng.appeals.services import issue_key
+    from minsheng.core.models import Region
+
+    region = Region.objects.filter(name=args.region).first()
+    if region is None:
+        print(f"没有名为 {args.region} 的区划", file=sys.stderr)
+        return 2
+    # Printed once: only the key's hash is stored.
+    print(issue_key(args.create, region))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -287,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="运行后台任务 worker（RQ 或数据库队列，按配置）")
     worker.add_argument("--burst", action="store_true", help="处理完队列中的任务后退出")
     worker.set_defaults(func=cmd_worker)
+
+    key = sub.add_parser("open311-key", help="签发 Open311 接口密钥（只显示一次）")
+    key.add_argument("--create", metavar="NAME", required=True, help="密钥名称，如调用方系统名")
+    key.add_argument("--region", default="杭州市", help="密钥所属辖区（默认 杭州市）")
+    key.set_defaults(func=cmd_open311_key)
 
     manage = sub.add_parser("manage", help="Django 管理命令，如 migrate、createsuperuser")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from minsheng.appeals.demo import prepare as prepare_appeals
 from minsheng.core.calendar import seed_calendar
 from minsheng.core.models import Region, Unit, User
 from minsheng.core.resolve import guess_level
@@ -109,4 +110,5 @@ def prepare(simulate: bool = True) -> list[tuple[str, str, str]]:
     # After the accounts, so the demo's liaison and coordinators appear in the reports' history.
     if simulate:
         simulate_reports(plans)
+    prepare_appeals()
     return accounts

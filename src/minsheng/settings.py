@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "minsheng.plans",
     "minsheng.portal",
     "minsheng.progress",
+    "minsheng.appeals",
 ]
 
 MIDDLEWARE = [

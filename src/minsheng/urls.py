@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from minsheng.appeals import urls as appeal_urls
 from minsheng.core import views as core_views
 from minsheng.portal import views as portal_views
 
@@ -12,6 +13,7 @@ staff = [
     path("calendar/", core_views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", core_views.calendar_year, name="calendar_year"),
     path("progress/", include("minsheng.progress.urls")),
+    path("appeals/", include(appeal_urls.staff)),
     path("", include("minsheng.plans.urls")),
 ]
 
@@ -20,6 +22,9 @@ urlpatterns = [
     path("staff/", include(staff)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("appeals/", include(appeal_urls.public)),
+    path("open311/v2/", include(appeal_urls.open311_urls)),
+    path("api/v1/appeals/", include(appeal_urls.rest)),
     path("api/v1/", include("minsheng.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]

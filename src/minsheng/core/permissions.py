@@ -167,3 +167,56 @@ rules.add_perm("progress.accept_report", accepts_report)
 rules.add_perm("progress.view_report", sees_report)
 rules.add_perm("progress.view_overview", oversees_plan)
 rules.add_perm("progress.decide_flag", coordinates_plan)
+
+
+# --- citizen appeals ----------------------------------------------------------------------------
+# The handling unit and the coordinators of the appeal's region see the citizen's name, phone and
+# ID number; leaders and deputies read the region's appeals with those masked.
+
+def visible_appeals(user) -> QuerySet:
+    from minsheng.appeals.models import Appeal
+
+    appeals = Appeal.objects.all()
+    if not user.is_authenticated:
+        return appeals.none()
+    if user.is_superuser:
+        return appeals
+    if user.role in REGION_ROLES:
+        return appeals.filter(region_id__in=_region_ids(user))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return appeals.filter(unit_id=user.unit_id)
+    return appeals.none()
+
+
+@rules.predicate
+def can_view_appeal(user, appeal) -> bool:
+    return appeal is not None and visible_appeals(user).filter(pk=appeal.pk).exists()
+
+
+@rules.predicate
+def coordinates_appeal(user, appeal) -> bool:
+    if appeal is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or appeal.region_id in coordinated_regions(user)
+
+
+@rules.predicate
+def handles_appeal(user, appeal) -> bool:
+    return (appeal is not None and user.is_authenticated and user.role in UNIT_ROLES
+            and appeal.unit_id is not None and user.unit_id == appeal.unit_id)
+
+
+@rules.predicate
+def reads_appeal_figures(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in REGION_ROLES)
+
+
+rules.add_perm("appeals.view_appeal", can_view_appeal)
+rules.add_perm("appeals.change_appeal", coordinates_appeal | handles_appeal)
+rules.add_perm("appeals.coordinate_appeal", coordinates_appeal)
+rules.add_perm("appeals.handle_appeal", handles_appeal)
+rules.add_perm("appeals.view_contact", coordinates_appeal | handles_appeal)
+rules.add_perm("appeals.enter_appeal", is_coordinator)
+rules.add_perm("appeals.export_personal", is_coordinator)
+rules.add_perm("appeals.view_figures", reads_appeal_figures)
+rules.add_perm("appeals.create_candidate", is_coordinator)
