@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from minsheng.appeals import urls as appeal_urls
 from minsheng.core import views as core_views
 from minsheng.portal import views as portal_views
+from minsheng.progress import notice_views
 
 staff = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -19,6 +20,8 @@ staff = [
 
 urlpatterns = [
     path("", portal_views.index, name="portal_index"),
+    path("notices/", notice_views.public_archive, name="public_notices"),
+    path("notices/<int:pk>.<str:fmt>", notice_views.download_notice, name="notice_download"),
     path("staff/", include(staff)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

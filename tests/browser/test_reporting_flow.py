@@ -81,3 +81,32 @@ def test_report_round_trip_changes_the_overview(live_server, demo_data, page, sh
     assert page.locator("#status").inner_text() == after.status_label
     assert page.locator("#actual").inner_text() == f"{after.percent}%"
     shot(page, "project-progress")
+
+    # The notice for June: generated in the background, downloaded, and read back.
+    page.goto(f"{base}/staff/progress/plans/{plan.pk}/notices/")
+    page.get_by_label("报送周期").select_option(label=str(period))
+    page.get_by_role("button", name="生成通报").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Word").first.click()
+    path = tmp_path / "notice.docx"
+    download.value.save_as(path)
+    _check_notice(path, plan, period)
+    shot(page, "notices")
+
+
+def _check_notice(path, plan, period) -> None:
+    import docx
+
+    from minsheng.progress.notice import notice_date
+    from minsheng.progress.selectors import plan_progress
+
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    cells = "\n".join(c.text for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells)
+    progress = plan_progress(plan, notice_date(period))
+    assert "第1期" in text
+    words = {"done": "已完成", "ahead": "超前", "on_track": "正常推进", "lagging": "、滞后", "critical": "严重滞后",
+             "missing": "未报送"}
+    for status, count in progress.counts().items():
+        assert f"{words[status]}{count}个" in text
+    for p in progress.lagging():
+        assert p.project.name in text + cells

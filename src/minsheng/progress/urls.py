@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.progress import views
+from minsheng.progress import notice_views, views
 
 app_name = "progress"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("plans/<int:pk>/", views.overview, name="overview"),
     path("flags/<int:pk>/decide/", views.decide_flag, name="decide_flag"),
     path("projects/<int:pk>/", views.project_progress, name="project"),
+    path("plans/<int:pk>/notices/", notice_views.plan_notices, name="notices"),
+    path("notices/<int:pk>/action/", notice_views.notice_action, name="notice_action"),
 ]

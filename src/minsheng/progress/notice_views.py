@@ -1,0 +1,94 @@
+"""The notices archive: generate a numbered notice for a period, publish it, download it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minsheng.plans.models import Plan
+from minsheng.progress.models import Notice, Period
+from minsheng.progress.notice import NoticeError, request_notice, retry_notice
+from minsheng.progress.services import ensure_periods
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    plan = get_object_or_404(Plan, pk=pk)
+    if not request.user.has_perm("progress.view_overview", plan):
+        raise Http404
+    return plan
+
+
+@login_required
+def plan_notices(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    can_issue = request.user.has_perm("progress.decide_flag", plan)
+    if request.method == "POST":
+        if not can_issue:
+            raise Http404
+        period = get_object_or_404(Period, pk=request.POST.get("period", 0), plan=plan)
+        try:
+            notice = request_notice(plan, period, request.user)
+        except NoticeError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已开始生成《%(title)s》") % {"title": notice.title})
+        return redirect("progress:notices", pk=plan.pk)
+    periods = [p for p in ensure_periods(plan, timezone.localdate()) if p.reports.exists()]
+    return render(request, "progress/notices.html", {
+        "plan": plan, "notices": plan.notices.select_related("period"), "periods": periods, "can_issue": can_issue,
+    })
+
+
+@login_required
+@require_POST
+def notice_action(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice.objects.select_related("plan"), pk=pk)
+    if not request.user.has_perm("progress.decide_flag", notice.plan):
+        raise Http404
+    action = request.POST.get("action")
+    if action == "publish":
+        updated = Notice.objects.filter(pk=notice.pk, state=Notice.State.READY).update(
+            state=Notice.State.PUBLISHED, published_at=timezone.now())
+        if updated:
+            messages.success(request, _("已发布《%(title)s》") % {"title": notice.title})
+        else:
+            messages.error(request, _("只有已生成的通报可以发布"))
+    elif action == "retry":
+        try:
+            retry_notice(notice)
+        except NoticeError as exc:
+            messages.error(request, str(exc))
+    else:
+        raise Http404
+    return redirect("progress:notices", pk=notice.plan_id)
+
+
+def download_notice(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    """Published notices are public; a draft one only for those who oversee the plan."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    notice = get_object_or_404(Notice.objects.select_related("plan"), pk=pk)
+    published = notice.state == Notice.State.PUBLISHED and notice.plan.is_published
+    if not published and not request.user.has_perm("progress.view_overview", notice.plan):
+        raise Http404
+    field = getattr(notice, fmt)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{notice.title}.{fmt}",
+                        content_type=CONTENT_TYPES[fmt])
+
+
+def public_archive(request: HttpRequest) -> HttpResponse:
+    notices = (Notice.objects.filter(state=Notice.State.PUBLISHED, plan__status=Plan.Status.PUBLISHED)
+               .select_related("plan__region").order_by("-published_at"))
+    return render(request, "progress/public_notices.html", {"notices": notices})
