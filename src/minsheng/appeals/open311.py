@@ -276,7 +276,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     appeal = services.submit(intake, channel=Appeal.Channel.OPEN311, actor_label=f"Open311：{key.name}", api_key=key)
     notice = f"已收到，1 个工作日内受理，办理时限 {category.limit.describe()}"
     data = [{"service_request_id": appeal.code, "token": str(token), "service_notice": notice, "account_id": None}]
-    return render(data, fmt, "service_requests", "request", status=201)
+    return render(data, fmt, "service_requests", "request")
 
 
 @endpoint
