@@ -17,22 +17,22 @@ class NoticeFailed(Exception):
     """Raised after the failure is recorded on the Notice, so the queue's own log shows it too."""
 
 
-@task()
+def work_queue() -> str:
+    """The queue our tasks go to: the first one the backend lists (`minsheng worker` listens there).
+
+    The task decorator checks its queue against the backend configured at import, and enqueueing
+    reads it again, so a deployment (or a test) that names its own queue gets its tasks there.
+    """
+    queues = settings.TASKS.get(DEFAULT_TASK_BACKEND_ALIAS, {}).get("QUEUES") or ["default"]
+    return queues[0]
+
+
+@task(queue_name=work_queue())
 def build_notice(notice_id: int) -> str:
     result = notices.generate_notice(notice_id)
     if result.state == Notice.State.FAILED:
         raise NoticeFailed(f"notice {notice_id}: {result.error}")
     return str(result.state)
-
-
-def work_queue() -> str:
-    """The queue our tasks go to: the first one the backend lists (`minsheng worker` listens there).
-
-    Read at enqueue time, not import time, so that a deployment (or a test) that names its own
-    queue gets its tasks there.
-    """
-    queues = settings.TASKS.get(DEFAULT_TASK_BACKEND_ALIAS, {}).get("QUEUES") or ["default"]
-    return queues[0]
 
 
 def enqueue_notice(notice_id: int) -> TaskResult:
