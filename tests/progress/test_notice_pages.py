@@ -10,13 +10,14 @@ from tests.helpers import login
 pytestmark = pytest.mark.django_db
 
 
-def test_generate_publish_and_download_rules(client, users):
+def test_generate_publish_and_download_rules(client, users, django_capture_on_commit_callbacks):
     import datetime
 
     plan = Plan.objects.get(region__name="杭州市")
     period = ensure_periods(plan, datetime.date(2024, 12, 31))[5]
     login(client, users["coordinator"])
-    client.post(f"/staff/progress/plans/{plan.pk}/notices/", {"period": period.pk})
+    with django_capture_on_commit_callbacks(execute=True):  # the task is enqueued once the request commits
+        client.post(f"/staff/progress/plans/{plan.pk}/notices/", {"period": period.pk})
     notice = Notice.objects.get(plan=plan)
     assert notice.state == Notice.State.READY and notice.number == 1
 
