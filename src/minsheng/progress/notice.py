@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -92,6 +93,24 @@ def _ranked(items: list[dict], key: Callable[[dict], object]) -> list[dict]:
     return items
 
 
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三: the numbering of headings, up to 99."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
+
+
+def quantity(value, unit: str) -> str:
+    """A target as a notice writes it: 858000人次 → 85.8万人次, as the plans themselves do."""
+    if value is None:
+        return unit
+    if value >= 10000 and not unit.startswith(("万", "亿", "%")):
+        return f"{(value / 10000).normalize():f}万{unit}"
+    return f"{value.normalize():f}{unit}"
+
+
 def _project_row(p: ProjectProgress) -> dict:
     return {
         "id": p.project.pk,
@@ -100,7 +119,8 @@ def _project_row(p: ProjectProgress) -> dict:
         "category": p.project.category.name if p.project.category else "未分类",
         "lead_units": p.lead_units,
         "leaders": p.leaders,
-        "targets": [t.label for t in p.targets if t.label],
+        # Prefetched by the selector: no query per project.
+        "targets": [label for t in p.project.targets.all() if (label := quantity(t.value, t.unit))],
         "percent": p.percent_capped,
         "percent_actual": p.percent,
         "expected_percent": p.expected_percent,
@@ -217,7 +237,6 @@ HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
 TABLE_FONT = "宋体"
 RED = RGBColor(0xC0, 0x00, 0x00)
-CN_NUMBERS = "一二三四五六七八九十"
 
 
 def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
@@ -225,7 +244,8 @@ def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | Non
     # Word picks the East Asian font from w:eastAsia; without it Chinese text falls back to the default.
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
     run.font.size = Pt(size)
-    run.font.bold = bold
+    if bold:
+        run.font.bold = True
     if color is not None:
         run.font.color.rgb = color
 
@@ -253,13 +273,28 @@ def _rule(paragraph) -> None:
     paragraph._p.get_or_add_pPr().append(borders)
 
 
+def _table_styles(doc) -> None:
+    # Cell text takes its font from a paragraph style: formatting every run of a 200-row table
+    # one by one is most of the time a notice takes.
+    for name, font in (("通报表格", TABLE_FONT), ("通报表头", HEADING_FONT)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.name = font
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        style.font.size = Pt(10.5)
+        style.paragraph_format.space_after = Pt(0)
+    doc.styles["通报表头"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
 def _table(doc, header: list[str], rows: Iterable[list[str]], widths: list[float]):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # Set by id on the XML: python-docx's style setter scans every style for each paragraph.
+    head, body = doc.styles["通报表头"].style_id, doc.styles["通报表格"].style_id
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0]._p.style = head
+        cell.paragraphs[0].add_run(text)
     # The header row repeats on every page a long table runs onto.
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
@@ -267,7 +302,8 @@ def _table(doc, header: list[str], rows: Iterable[list[str]], widths: list[float
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            _font(cell.paragraphs[0].add_run(text), TABLE_FONT, 10.5)
+            cell.paragraphs[0]._p.style = body
+            cell.paragraphs[0].add_run(text)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
@@ -285,6 +321,7 @@ def render_docx(f: dict) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _table_styles(doc)
     doc.core_properties.title = f["title"]
     doc.core_properties.author = f["issuer"]
 
@@ -301,7 +338,7 @@ def render_docx(f: dict) -> bytes:
         years = "、".join(f"{y}年" for y in f["unpublished_years"])
         _para(doc, f"（{years}节假日安排尚未发布，报送截止日暂按周一至周五计算。）", indent=True)
 
-    headings = iter(CN_NUMBERS)
+    headings = (cn_number(n) for n in range(1, 10))
     _para(doc, f"{next(headings)}、总体进展", HEADING_FONT, 16, indent=True)
     total = f["total"] or 1
     _table(doc, ["状态", "项目数", "占比"],
@@ -313,7 +350,7 @@ def render_docx(f: dict) -> bytes:
     _para(doc, f"{next(headings)}、分类推进情况", HEADING_FONT, 16, indent=True)
     for i, cat in enumerate(f["categories"]):
         lag = cat["counts"]["lagging"] + cat["counts"]["critical"]
-        _para(doc, f"（{CN_NUMBERS[i % 10]}）{cat['name']}：{cat['count']}个项目，平均完成率{_pct(cat['percent'])}，"
+        _para(doc, f"（{cn_number(i + 1)}）{cat['name']}：{cat['count']}个项目，平均完成率{_pct(cat['percent'])}，"
                    f"已完成{cat['counts']['done']}个，滞后（含严重滞后）{lag}个。", SUBHEADING_FONT, 16, indent=True)
         _table(doc, ["序号", "项目名称", "牵头单位", "目标任务", "完成率", "序时进度", "状态"],
                [[str(n), r["name"], "、".join(r["lead_units"]) or NO_LEAD, "；".join(r["targets"]) or "—",
