@@ -573,8 +573,8 @@ def _snapshot(fields: dict, figures: dict[int, dict], allocations: dict[int, Dec
     # The same dict services._snapshot builds from the saved rows (values as the database returns them).
     percent = fields["percent_complete"]
     return {
-        "targets": {str(t): str(Decimal(f["value"]).normalize()) for t, f in figures.items()},
-        "allocations": {str(a): str(Decimal(v).normalize()) for a, v in allocations.items()},
+        "targets": {str(t): _fmt(Decimal(f["value"])) for t, f in figures.items()},
+        "allocations": {str(a): _fmt(Decimal(v)) for a, v in allocations.items()},
         "percent_complete": str(percent.quantize(Decimal("0.01"))) if percent is not None else None,
         "progress_text": fields["progress_text"],
         "problems": fields["problems"],
