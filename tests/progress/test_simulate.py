@@ -162,15 +162,19 @@ def _dump(plan, since: dict) -> dict:
     """Every row the simulation wrote after ``since``, keyed by what identifies it in any run."""
     from minsheng.progress.models import AllocationFigure, Report, ReportEvent, TargetFigure
 
-    reports = {r.pk: (r.project_id, r.unit_id, r.period_id) for r in Report.objects.filter(period__plan=plan)}
+    # Names, not ids: units, periods and users made in a rolled-back run come back with new ids on
+    # PostgreSQL, whose sequences do not rewind.
+    reports = {r.pk: (r.project_id, r.unit.name, r.period.key)
+               for r in Report.objects.filter(period__plan=plan).select_related("unit", "period")}
 
     def user(u):
-        return u.username if u else None
+        return u.first_name if u else None
 
     out: dict = {}
     for r in Report.objects.filter(pk__in=reports).order_by():
         out[reports[r.pk]] = {
-            "row": {f.attname: getattr(r, f.attname) for f in Report._meta.concrete_fields if f.attname != "id"},
+            "row": {f.attname: getattr(r, f.attname) for f in Report._meta.concrete_fields
+                    if f.attname not in ("id", "unit_id", "period_id")},
             "events": [(e.action, user(e.by), e.at, e.reason, e.snapshot)
                        for e in ReportEvent.objects.filter(report=r).select_related("by").order_by("at")],
             "history": [(h.history_type, h.history_date, user(h.history_user),
