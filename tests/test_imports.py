@@ -146,3 +146,20 @@ def test_import_pages_are_for_coordinators_of_the_plan(client, users, coordinato
     login(client, users["coordinator"])  # Hangzhou's coordinator, the plan is Yichang's
     assert client.get(f"/staff/imports/{draft.pk}/").status_code == 404
     assert client.post(f"/staff/imports/{draft.pk}/save/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_what_the_reader_skipped_is_shown_in_the_preview(coordinator, tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.ingest.variants import seed_document, write_xlsx
+
+    path = write_xlsx(seed_document("004"), tmp_path / "plan.xlsx")
+    book = load_workbook(path)
+    hidden = book.create_sheet("内部备注")
+    hidden["A1"] = "不公开"
+    hidden.sheet_state = "hidden"
+    book.save(path)
+    response = _upload(coordinator, path, name="涟水县项目表.xlsx")
+    preview = coordinator.get(response["Location"]).content.decode()
+    assert "已跳过隐藏的工作表“内部备注”" in preview

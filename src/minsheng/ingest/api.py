@@ -305,6 +305,11 @@ def _dispatch(path: Path, display: str, ext: str, kind: str) -> Document:
 
 def import_file(path: Path, name: str | None = None) -> dict:
     """Read a plan file and understand it: the ``minsheng.plan/1`` dict of its projects."""
+    return import_file_with_warnings(path, name)[0]
+
+
+def import_file_with_warnings(path: Path, name: str | None = None) -> tuple[dict, list[str]]:
+    """Like :func:`import_file`, with what the reader could not read (shown in the preview)."""
     document = read_document(path, name)
     display = document.source
     from .plan_parser import document_to_plan
@@ -327,4 +332,4 @@ def import_file(path: Path, name: str | None = None) -> dict:
         )
     if not plan.get("source"):
         plan["source"] = display
-    return plan
+    return plan, list(document.warnings)

@@ -12,7 +12,7 @@ from django.db.models import F
 
 from minsheng.core.models import Unit
 from minsheng.core.resolve import find_region
-from minsheng.ingest.api import MAX_IMPORT_BYTES, import_file
+from minsheng.ingest.api import MAX_IMPORT_BYTES, import_file_with_warnings
 from minsheng.ingest.document import IngestError
 from minsheng.plans.export import export_plan
 from minsheng.plans.import_checks import ImportWarning, check_document
@@ -40,7 +40,7 @@ def start_import(upload, user) -> PlanImport:
             for chunk in upload.chunks():
                 digest.update(chunk)
                 out.write(chunk)
-        document = import_file(path, name=upload.name)
+        document, reader_warnings = import_file_with_warnings(path, name=upload.name)
     errors = validation_errors(document)
     if errors:
         raise IngestError(f"“{upload.name}”识别结果不完整：{errors[0]}")
@@ -49,7 +49,7 @@ def start_import(upload, user) -> PlanImport:
         file_name=upload.name,
         file_sha256=digest.hexdigest(),
         document=document,
-        reader_warnings=document.pop("warnings", []) if isinstance(document.get("warnings"), list) else [],
+        reader_warnings=reader_warnings,
     )
 
 
