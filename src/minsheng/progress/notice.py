@@ -180,7 +180,7 @@ def notice_figures(progress: PlanProgress, number: int, period: Period,
         for g in progress.by_category()
     ]
     lagging = [_project_row(p) for p in progress.lagging()]
-    # Worst first within the list, as the seeds' notices name the most serious cases first.
+    # Worst first: the critical ones, then by how far each is behind its expected progress.
     lagging.sort(key=lambda r: (r["status"] != Status.CRITICAL, r["percent"] - r["expected_percent"]))
     units = [{"unit": g["name"], "projects": g["count"], "percent": g["percent"], "lagging": g["lagging"],
               "done": g["counts"][Status.DONE]}
