@@ -124,3 +124,11 @@ def test_photos_are_served_only_to_staff_who_see_the_appeal(client, users, assig
     assert client.get(f"/staff/appeals/photos/{pk}/").status_code == 302  # to the login
     assert login(client, users["coordinator"]).get(f"/staff/appeals/photos/{pk}/")["Content-Type"] == "image/png"
     assert login(client, users["wuxi"]).get(f"/staff/appeals/photos/{pk}/").status_code == 404
+
+
+def test_the_english_interface(client, users):
+    client.cookies["django_language"] = "en"
+    html = client.get("/appeals/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Write an appeal" in html and "Mobile number" in html and "诉求类别" not in html
+    html = login(client, users["coordinator"]).get("/staff/appeals/figures/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Response rate = appeals accepted on time" in html.decode()
