@@ -1,0 +1,201 @@
+"""Gather each unit's and district's inputs from the stages before (through their selectors) and score them.
+
+Nothing here writes; ``services.save_run`` stores what ``assess`` returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from minsheng.appeals import selectors as appeal_selectors
+from minsheng.assessment import scoring
+from minsheng.assessment.models import Adjustment, DeputyRating, Scheme, SurveyResponse
+from minsheng.core.models import Region, Unit
+from minsheng.plans.models import Allocation, Plan, ProjectUnit
+from minsheng.progress.models import Report
+from minsheng.progress.selectors import COUNTED, plan_progress
+from minsheng.supervision.selectors import finding_facts
+
+
+@dataclass
+class SubjectScore:
+    kind: str  # "unit" or "district"
+    key: int  # unit id or region id
+    name: str
+    components: list[scoring.Points]
+    total: Decimal
+    rank: int = 0
+
+
+@dataclass
+class Assessment:
+    plan: Plan
+    on: datetime.date
+    weights: dict[str, float]
+    units: list[SubjectScore] = field(default_factory=list)
+    districts: list[SubjectScore] = field(default_factory=list)
+
+
+def scheme_weights(plan: Plan) -> dict[str, float]:
+    scheme = Scheme.objects.filter(plan=plan).first()
+    return dict(scheme.weights) if scheme and scheme.weights else scoring.default_weights()
+
+
+class _Everyone:
+    """The appeals' rate selector reads as a user; the assessment counts every appeal of a unit."""
+
+    is_authenticated = True
+    is_superuser = True
+
+
+def _appeal_rows(by: str, plan: Plan, on: datetime.date) -> dict[int, appeal_selectors.Rates]:
+    period = appeal_selectors.Period(datetime.date(plan.year, 1, 1), on)
+    rows, _total = appeal_selectors.rates(_Everyone(), period, by=by)
+    return {r.key: r for r in rows if r.key is not None}
+
+
+def _appeals_result(row) -> scoring.Result:
+    if row is None or not row.received:
+        return scoring.Result(None, {"received": 0, "rule": "无诉求"})
+    return scoring.appeal_rates(row.response_rate, row.satisfaction_rate, row.received)
+
+
+def _finding_dict(f) -> dict:
+    return {"id": f.id, "severity": f.severity, "state": f.state, "on_time": f.on_time,
+            "workdays_overdue": f.workdays_overdue, "deadline": f.deadline.isoformat()}
+
+
+def _adjustments(plan: Plan, **subject) -> list[dict]:
+    return [{"id": a.pk, "label": a.get_kind_display(), "kind": a.kind, "points": a.points, "reason": a.reason,
+             "by": a.by.get_full_name() or a.by.username, "at": a.at.isoformat()}
+            for a in Adjustment.objects.filter(plan=plan, **subject).select_related("by").order_by("at", "id")]
+
+
+def _ranked(subjects: list[SubjectScore]) -> list[SubjectScore]:
+    for s, r in zip(subjects, scoring.rank([s.total for s in subjects]), strict=True):
+        s.rank = r
+    return sorted(subjects, key=lambda s: (s.rank, s.name))
+
+
+def assess(plan: Plan, on: datetime.date) -> Assessment:
+    weights = scheme_weights(plan)
+    progress = plan_progress(plan, on)
+    by_project = {p.project.pk: p for p in progress.projects}
+    facts = finding_facts(plan, on)
+
+    # Who answers for which project: the lead counts fully, a partner half (task load only).
+    led: dict[int, set[int]] = defaultdict(set)
+    partnered: dict[int, set[int]] = defaultdict(set)
+    for unit_id, project_id, role in ProjectUnit.objects.filter(project__plan=plan).values_list(
+            "unit_id", "project_id", "role"):
+        (led if role == ProjectUnit.Role.LEAD else partnered)[unit_id].add(project_id)
+    unit_ids = set(led) | set(partnered)
+
+    reports = Counter()
+    on_time = Counter()
+    for unit_id, late in Report.objects.filter(period__plan=plan, state__in=COUNTED, period__due_on__lt=on).values_list(
+            "unit_id", "late"):
+        reports[unit_id] += 1
+        on_time[unit_id] += not late
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids | set(reports))}
+    unit_ids |= set(reports)
+
+    ratings: dict[int, Counter] = defaultdict(Counter)
+    for project_id, rating in DeputyRating.objects.filter(project__plan=plan).values_list("project_id", "rating"):
+        ratings[project_id][rating] += 1
+    answers: dict[int, Counter] = defaultdict(Counter)
+    district_answers: dict[int, Counter] = defaultdict(Counter)
+    for project_id, region_id, rating in SurveyResponse.objects.filter(
+            survey__project__plan=plan, created_at__date__lte=on).values_list(
+            "survey__project_id", "region_id", "rating"):
+        answers[project_id][rating] += 1
+        if region_id:
+            district_answers[region_id][rating] += 1
+
+    appeals_by_unit = _appeal_rows("unit", plan, on)
+    max_load = max((len(led[u]) + 0.5 * len(partnered[u]) for u in unit_ids), default=0)
+
+    def counted(projects: set[int], source: dict[int, Counter]) -> dict[str, int]:
+        total = Counter()
+        for pid in projects:
+            total.update(source.get(pid, Counter()))
+        return dict(total)
+
+    result = Assessment(plan, on, weights)
+    for unit_id in sorted(unit_ids):
+        mine = led[unit_id] | partnered[unit_id]
+        projects = [by_project[p] for p in sorted(mine) if p in by_project]
+        results = {
+            "task_load": scoring.task_load(len(led[unit_id]), len(partnered[unit_id]), max_load),
+            "completion": scoring.completion({p.project.name: p.percent for p in projects}),
+            "milestones": scoring.milestones({p.project.name: str(p.status) for p in projects}),
+            "punctuality": scoring.punctuality(on_time[unit_id], reports[unit_id]),
+            "rectification": scoring.rectification([_finding_dict(f) for f in facts if f.unit_id == unit_id]),
+            "deputies": scoring.satisfaction(counted(led[unit_id], ratings)),
+            "public": scoring.satisfaction(counted(led[unit_id], answers)),
+            "appeals": _appeals_result(appeals_by_unit.get(unit_id)),
+        }
+        points, total = scoring.combine(weights, results, _adjustments(plan, unit_id=unit_id))
+        result.units.append(SubjectScore("unit", unit_id, units[unit_id].name, points, total))
+
+    # Districts: the shares of targets allocated to them, their governments' reports, findings on
+    # units of the district, survey answers from the district and appeals in it.
+    shares: dict[int, dict[str, float]] = defaultdict(dict)
+    allocations = Allocation.objects.filter(project__plan=plan).values_list("region_id", "label", "project_id",
+                                                                            "project__name")
+    share_by_label = {
+        (label, p.project.pk): f for label, items in progress.district_shares.items() for p, f in items
+    }
+    for region_id, label, project_id, name in allocations:
+        fraction = share_by_label.get((label, project_id))
+        shares[region_id][name] = round(min(fraction or 0.0, 1.0) * 100, 1)
+    appeals_by_region = _appeal_rows("region", plan, on)
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=shares)}
+    district_units: dict[int, set[int]] = defaultdict(set)
+    for u in units.values():
+        if u.region_id in regions:
+            district_units[u.region_id].add(u.pk)
+    max_shares = max((len(s) for s in shares.values()), default=0)
+    for region_id in sorted(regions):
+        own = district_units[region_id]
+        results = {
+            "task_load": scoring.task_load(len(shares[region_id]), 0, max_shares),
+            "completion": scoring.completion(shares[region_id]),
+            "punctuality": scoring.punctuality(sum(on_time[u] for u in own), sum(reports[u] for u in own)),
+            "rectification": scoring.rectification([_finding_dict(f) for f in facts if f.unit_id in own]),
+            "public": scoring.satisfaction(dict(district_answers.get(region_id, {}))),
+            "appeals": _appeals_result(appeals_by_region.get(region_id)),
+        }
+        points, total = scoring.combine(weights, results, _adjustments(plan, region_id=region_id))
+        result.districts.append(SubjectScore("district", region_id, regions[region_id].name, points, total))
+    result.units = _ranked(result.units)
+    result.districts = _ranked(result.districts)
+    return result
+
+
+def as_json(assessment: Assessment) -> dict:
+    def subject(s: SubjectScore) -> dict:
+        return {"rank": s.rank, "name": s.name, "id": s.key, "total": str(s.total),
+                "components": [{"key": c.key, "label": c.label, "weight": _text(c.weight), "score": _text(c.value),
+                                "points": str(c.points), "inputs": _plain(c.inputs)} for c in s.components]}
+
+    return {"plan": assessment.plan.pk, "title": assessment.plan.title, "on": assessment.on.isoformat(),
+            "weights": assessment.weights, "units": [subject(s) for s in assessment.units],
+            "districts": [subject(s) for s in assessment.districts]}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
