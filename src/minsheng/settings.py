@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "minsheng.portal",
     "minsheng.progress",
     "minsheng.appeals",
+    "minsheng.supervision",
+    "minsheng.assessment",
 ]
 
 MIDDLEWARE = [

@@ -220,3 +220,63 @@ rules.add_perm("appeals.enter_appeal", is_coordinator)
 rules.add_perm("appeals.export_personal", is_coordinator)
 rules.add_perm("appeals.view_figures", reads_appeal_figures)
 rules.add_perm("appeals.create_candidate", is_coordinator)
+
+
+# --- supervision and assessment -------------------------------------------------------------------
+# Inspectors are the coordinators of the plan's region; the responsible unit's users answer a
+# finding; leaders and deputies read their region's findings.
+
+def visible_findings(user) -> QuerySet:
+    from minsheng.supervision.models import Finding
+
+    findings = Finding.objects.all()
+    if not user.is_authenticated:
+        return findings.none()
+    if user.is_superuser:
+        return findings
+    if user.role in REGION_ROLES:
+        return findings.filter(inspection__plan__region_id__in=_region_ids(user))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return findings.filter(unit_id=user.unit_id)
+    return findings.none()
+
+
+@rules.predicate
+def can_view_finding(user, finding) -> bool:
+    return finding is not None and visible_findings(user).filter(pk=finding.pk).exists()
+
+
+@rules.predicate
+def inspects_finding(user, finding) -> bool:
+    return finding is not None and coordinates_plan(user, finding.inspection.plan)
+
+
+@rules.predicate
+def rectifies_finding(user, finding) -> bool:
+    return (finding is not None and user.is_authenticated and user.role in UNIT_ROLES
+            and user.unit_id == finding.unit_id)
+
+
+@rules.predicate
+def answers_question(user, question) -> bool:
+    return (question is not None and user.is_authenticated and user.role in UNIT_ROLES
+            and user.unit_id == question.unit_id)
+
+
+@rules.predicate
+def is_deputy(user) -> bool:
+    return user.is_authenticated and user.role == User.Role.DEPUTY
+
+
+rules.add_perm("supervision.view_finding", can_view_finding)
+rules.add_perm("supervision.inspect", coordinates_plan)  # record inspections on a plan
+rules.add_perm("supervision.verify_finding", inspects_finding)
+rules.add_perm("supervision.rectify_finding", rectifies_finding)
+rules.add_perm("supervision.flag", coordinates_plan)
+rules.add_perm("supervision.view_plan", oversees_plan)
+rules.add_perm("supervision.congress", coordinates_plan)  # contact log, questions, half-year report
+rules.add_perm("supervision.answer_question", answers_question)
+rules.add_perm("assessment.view_assessment", oversees_plan)
+rules.add_perm("assessment.change_scheme", coordinates_plan)
+rules.add_perm("assessment.manage_survey", coordinates_plan)
+rules.add_perm("assessment.rate_project", is_deputy & can_view_project)
