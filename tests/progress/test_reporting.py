@@ -295,3 +295,18 @@ def test_overview_drills_down_by_district(client, users, plan, periods):
     page = login(client, users["coordinator"]).get(
         f"/staff/progress/plans/{plan.pk}/", {"on": "2024-07-10", "group": "district", "name": allocation.label})
     assert project.name in page.content.decode()
+
+
+def test_midyear_check_lists_projects_short_of_sixty_percent(client, users, project, periods):
+    target = project.targets.get()
+    _accept(_draft(project, users["liaison"].unit, periods[6]), users, (target.value * Decimal("0.5")).quantize(
+        Decimal(1)), target)
+    progress = plan_progress(project.plan, datetime.date(2024, 5, 31))
+    assert progress.midyear_shortfall() is None
+    progress = plan_progress(project.plan, datetime.date(2024, 7, 10))
+    short = progress.midyear_shortfall()
+    assert project in [p.project for p in short]
+    assert len(short) == sum(1 for p in progress.projects if (p.fraction or 0) < 0.6)
+    page = login(client, users["coordinator"]).get(f"/staff/progress/plans/{project.plan.pk}/",
+                                                   {"on": "2024-07-10", "group": "midyear", "name": "60"})
+    assert f"时间过半任务过半：{len(short)} 个项目" in page.content.decode()

@@ -26,6 +26,7 @@ from minsheng.progress.status import (
     classify,
     expected_fraction,
     forecast_completion,
+    midyear_check,
     missed_milestone_days,
     project_fraction,
     target_fraction,
@@ -133,6 +134,12 @@ class PlanProgress:
                         if reported else None,
                         "projects": list({id(p): p for p, _ in shares}.values())})
         return sorted(out, key=lambda g: -(g["percent"] or -1))
+
+    def midyear_shortfall(self, share: float = 0.6) -> list[ProjectProgress] | None:
+        """Projects short of 时间过半任务过半 (60% by 30 June in the seeds); None before the check date."""
+        if midyear_check(self.plan.year, 0, self.on, share) is None:
+            return None
+        return [p for p in self.projects if not midyear_check(self.plan.year, p.fraction, self.on, share)]
 
     def lagging(self) -> list[ProjectProgress]:
         return [p for p in self.projects if p.status in (Status.LAGGING, Status.CRITICAL)]

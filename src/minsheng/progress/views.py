@@ -178,6 +178,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     group, name = request.GET.get("group", ""), request.GET.get("name", "")
     if status in Status.__members__.values():
         shown = [p for p in progress.projects if p.status == status]
+    elif group == "midyear":
+        shown = progress.midyear_shortfall() or []
     elif group in ("category", "unit", "district") and name:
         groups = {"category": progress.by_category, "unit": progress.by_unit, "district": progress.by_district}[group]()
         shown = next((g["projects"] for g in groups if g["name"] == name), [])
@@ -189,7 +191,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan, "progress": progress, "on": on, "shown": shown, "status": status, "group": group,
         "name": name, "status_labels": STATUS_LABELS, "suggestions": suggestions,
-        "filter_label": STATUS_LABELS.get(status) or name or _("滞后和严重滞后的项目"),
+        "filter_label": STATUS_LABELS.get(status) or (_("半年完成不足 60% 的项目") if group == "midyear" else name)
+        or _("滞后和严重滞后的项目"),
     }
     return render(request, "progress/overview.html", context)
 
