@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "minsheng.appeals",
     "minsheng.supervision",
     "minsheng.assessment",
+    "minsheng.maps",
+    "minsheng.cockpit",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from npm (package.json at the repo root, `npm ci` in ./run); a finder
+# publishes the few files the pages load from there, so no CDN and no built file in the repo.
+NODE_MODULES = Path(os.environ.get("MINSHENG_NODE_MODULES", BASE_DIR.parents[1] / "node_modules"))
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "minsheng.maps.finders.NodeModulesFinder",
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"

@@ -14,12 +14,15 @@ staff = [
     path("calendar/", core_views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", core_views.calendar_year, name="calendar_year"),
     path("progress/", include("minsheng.progress.urls")),
+    path("cockpit/", include("minsheng.cockpit.urls")),
+    path("maps/", include("minsheng.maps.urls")),
     path("appeals/", include(appeal_urls.staff)),
     path("", include("minsheng.plans.urls")),
 ]
 
 urlpatterns = [
     path("", portal_views.index, name="portal_index"),
+    path("", include("minsheng.portal.urls")),
     path("notices/", notice_views.public_archive, name="public_notices"),
     path("notices/<int:pk>.<str:fmt>", notice_views.download_notice, name="notice_download"),
     path("staff/", include(staff)),

@@ -280,3 +280,8 @@ rules.add_perm("assessment.view_assessment", oversees_plan)
 rules.add_perm("assessment.change_scheme", coordinates_plan)
 rules.add_perm("assessment.manage_survey", coordinates_plan)
 rules.add_perm("assessment.rate_project", is_deputy & can_view_project)
+
+
+# --- cockpit -------------------------------------------------------------------------------------
+# The leaders' cockpit shows the same figures as the progress overview, to the same people.
+rules.add_perm("cockpit.view_cockpit", oversees_plan)
