@@ -10,6 +10,7 @@ from minsheng.core.calendar import seed_calendar
 from minsheng.core.models import Region, Unit, User
 from minsheng.core.resolve import guess_level
 from minsheng.ingest.api import import_file
+from minsheng.maps.services import seed_demo_sites
 from minsheng.plans.models import Plan
 from minsheng.plans.services import load_plan_document
 from minsheng.progress.models import Report
@@ -106,6 +107,8 @@ def prepare(simulate: bool = True) -> list[tuple[str, str, str]]:
     for plan in plans:
         plan.status = Plan.Status.PUBLISHED
         plan.save(update_fields=["status"])
+        # Located sites inside the plan's districts, for the map (generated, the same every run).
+        seed_demo_sites(plan)
     accounts = create_accounts()
     # After the accounts, so the demo's liaison and coordinators appear in the reports' history.
     if simulate:
