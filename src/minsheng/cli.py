@@ -247,6 +247,34 @@ def cmd_open311_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assess(args: argparse.Namespace) -> int:
+    _django()
+    import datetime
+
+    from django.utils import timezone
+
+    from minsheng.assessment.compute import as_json, assess
+    from minsheng.plans.models import Plan
+
+    plan = Plan.objects.filter(pk=args.plan).first()
+    if plan is None:
+        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
+        return 2
+    try:
+        on = datetime.date.fromisoformat(args.on) if args.on else min(timezone.localdate(),
+                                                                      datetime.date(plan.year, 12, 31))
+    except ValueError:
+        print(f"--on 应为 年-月-日，如 {plan.year}-12-31：{args.on}", file=sys.stderr)
+        return 2
+    result = assess(plan, on)
+    if args.json:
+        print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+        return 0
+    for s in result.units:
+        print(f"{s.rank:>3}  {s.total:>7}  {s.name}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -310,6 +338,12 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--create", metavar="NAME", required=True, help="密钥名称，如调用方系统名")
     key.add_argument("--region", default="杭州市", help="密钥所属辖区（默认 杭州市）")
     key.set_defaults(func=cmd_open311_key)
+
+    assess = sub.add_parser("assess", help="计算年终考核得分（各单位得分及其构成）")
+    assess.add_argument("--plan", type=int, required=True)
+    assess.add_argument("--on", help="考核截止日期，默认今天（不晚于计划年度年底）")
+    assess.add_argument("--json", action="store_true", help="输出 JSON：每个单位的得分和各项构成")
+    assess.set_defaults(func=cmd_assess)
 
     manage = sub.add_parser("manage", help="Django 管理命令，如 migrate、createsuperuser")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
