@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from minsheng.appeals import urls as appeal_urls
+from minsheng.assessment import urls as assessment_urls
 from minsheng.core import views as core_views
 from minsheng.portal import views as portal_views
 from minsheng.progress import notice_views
@@ -17,6 +18,8 @@ staff = [
     path("cockpit/", include("minsheng.cockpit.urls")),
     path("maps/", include("minsheng.maps.urls")),
     path("appeals/", include(appeal_urls.staff)),
+    path("supervision/", include("minsheng.supervision.urls")),
+    path("assessment/", include("minsheng.assessment.urls")),
     path("", include("minsheng.plans.urls")),
 ]
 
@@ -29,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("appeals/", include(appeal_urls.public)),
+    path("surveys/", include((assessment_urls.public, "surveys_public"))),
     path("open311/v2/", include(appeal_urls.open311_urls)),
     path("api/v1/appeals/", include(appeal_urls.rest)),
     path("api/v1/", include("minsheng.api.urls")),
