@@ -127,6 +127,10 @@ def cockpit(user, plan: Plan, on: datetime.date) -> dict:
             "timeline": timeline(plan, on),
             "funds": funds(progress),
             "appeals": appeal_rates(user, plan, on),
+            # The series names the script shows, translated here so the script holds no text.
+            "labels": {"actual": _("实际进度"), "expected": _("应达进度"), "planned": _("计划投资"),
+                       "spent": _("已支出"), "response": _("响应率"), "resolution": _("解决率"),
+                       "satisfaction": _("满意率")},
         },
         "lagging": [p for p in progress.projects if p.status == Status.LAGGING],
         "critical": [p for p in progress.projects if p.status == Status.CRITICAL],

@@ -33,33 +33,33 @@
     unit: function (d) { return bars(d.unit, true); },
     district: function (d) { return bars(d.district, false); },
     timeline: function (d) {
-      var t = d.timeline;
+      var t = d.timeline, L = d.labels;
       return {
         tooltip: {trigger: "axis", valueFormatter: function (v) { return v + "%"; }},
-        legend: {data: ["实际进度", "应达进度"], bottom: 0},
+        legend: {data: [L.actual, L.expected], bottom: 0},
         grid: {left: 45, right: 20, top: 20, bottom: 50},
         xAxis: {type: "category", data: t.months}, yAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
         series: [
-          {name: "实际进度", type: "line", data: t.actual, itemStyle: {color: BRAND}, lineStyle: {width: 3}},
-          {name: "应达进度", type: "line", data: t.expected, itemStyle: {color: GREY}, lineStyle: {type: "dashed"}}
+          {name: L.actual, type: "line", data: t.actual, itemStyle: {color: BRAND}, lineStyle: {width: 3}},
+          {name: L.expected, type: "line", data: t.expected, itemStyle: {color: GREY}, lineStyle: {type: "dashed"}}
         ]
       };
     },
     funds: function (d) {
-      var rows = d.funds.rows;
+      var rows = d.funds.rows, L = d.labels;
       return {
-        tooltip: {trigger: "axis"}, legend: {data: ["计划投资", "已支出"], bottom: 0},
+        tooltip: {trigger: "axis"}, legend: {data: [L.planned, L.spent], bottom: 0},
         grid: {left: 60, right: 20, top: 20, bottom: 90},
         xAxis: {type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: {interval: 0, rotate: 35, width: 90, overflow: "truncate"}},
         yAxis: {type: "value"},
         series: [
-          {name: "计划投资", type: "bar", itemStyle: {color: GREY}, data: rows.map(function (r) { return {value: r.planned, url: r.url}; })},
-          {name: "已支出", type: "bar", itemStyle: {color: BRAND}, data: rows.map(function (r) { return {value: r.spent, url: r.url}; })}
+          {name: L.planned, type: "bar", itemStyle: {color: GREY}, data: rows.map(function (r) { return {value: r.planned, url: r.url}; })},
+          {name: L.spent, type: "bar", itemStyle: {color: BRAND}, data: rows.map(function (r) { return {value: r.spent, url: r.url}; })}
         ]
       };
     },
     appeals: function (d) {
-      var rows = d.appeals.rows;
+      var rows = d.appeals.rows, L = d.labels;
       var names = rows.map(function (r) { return r.name; });
       function s(name, key, color) {
         return {name: name, type: "bar", itemStyle: {color: color}, data: rows.map(function (r) { return r[key]; })};
@@ -69,7 +69,8 @@
         legend: {bottom: 0}, grid: {left: 45, right: 20, top: 20, bottom: 80},
         xAxis: {type: "category", data: names, axisLabel: {interval: 0, rotate: 35}},
         yAxis: {type: "value", max: 100},
-        series: [s("响应率", "response", "#56B4E9"), s("解决率", "resolution", BRAND), s("满意率", "satisfaction", "#009E73")]
+        series: [s(L.response, "response", "#56B4E9"), s(L.resolution, "resolution", BRAND),
+                 s(L.satisfaction, "satisfaction", "#009E73")]
       };
     }
   };

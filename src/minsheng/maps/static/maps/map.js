@@ -32,6 +32,7 @@
       points.forEach(function (p) { names[p.name] = true; });
       list.forEach(function (row) { row.hidden = !names[row.dataset.siteRow]; });
       chart.setOption({
+        animation: false,  // a wall screen redraws on every filter; no half-faded points in between
         tooltip: {
           trigger: "item",
           formatter: function (p) {
