@@ -14,7 +14,8 @@
       xAxis: horizontal ? val : Object.assign(cat, {axisLabel: {interval: 0, rotate: 35, width: 90, overflow: "truncate"}}),
       yAxis: horizontal ? Object.assign(cat, {inverse: true}) : val,
       series: [{type: "bar", data: rows.map(function (r) {
-        return {value: r.percent, url: r.url, itemStyle: {color: r.lagging ? WARN : BRAND}};
+        // Amber when at least half of the group lags: the eye goes to where the trouble is.
+        return {value: r.percent, url: r.url, itemStyle: {color: r.lagging * 2 >= r.count && r.count ? WARN : BRAND}};
       }), label: {show: true, position: horizontal ? "right" : "top", formatter: "{c}%"}}]
     };
   }
