@@ -108,3 +108,9 @@ def test_login_page_and_lockout_after_repeated_failures(client, users):
         client.post("/staff/login/", {"username": "liaison", "password": "wrong"})
     locked = client.post("/staff/login/", {"username": "liaison", "password": "minsheng-demo"})
     assert locked.status_code == 429
+
+
+def test_a_nul_byte_in_a_query_gets_a_clear_400(coordinator_client, hangzhou_plan):
+    response = coordinator_client.get(f"/staff/plans/{hangzhou_plan.pk}/", {"q": "助餐\x00"})
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()

@@ -95,6 +95,20 @@ def test_unit_users_see_only_their_units_appeals(client, users):
 
 
 @pytest.fixture
+def keep_test_connection():
+    """Schemathesis calls the WSGI app directly; like Django's test client, don't let the
+    end of each request close the test's database connection (it holds the test transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def coordinator_token(users) -> str:
     return Token.objects.get_or_create(user=users["coordinator"])[0].key
 
@@ -113,5 +127,5 @@ schema = _appeal_schema()
 @settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])
-def test_no_server_error_on_generated_input(case, coordinator_token):
+def test_no_server_error_on_generated_input(case, coordinator_token, keep_test_connection):
     case.call_and_validate(headers={"Authorization": f"Token {coordinator_token}"}, checks=[not_a_server_error])

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from minsheng.appeals import selectors, services
 from minsheng.appeals.models import Appeal, AppealCategory
 from minsheng.appeals.privacy import scrub_text
+from minsheng.core.api_fields import CodeRelatedField
 from minsheng.core.models import Region, Unit
 from minsheng.core.permissions import visible_appeals
 
@@ -65,7 +66,7 @@ class AppealSerializer(serializers.ModelSerializer):
 
 
 class AppealCreateSerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=AppealCategory.objects.filter(active=True))
+    category = CodeRelatedField(slug_field="code", queryset=AppealCategory.objects.filter(active=True))
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     content = serializers.CharField(max_length=4000)
@@ -95,7 +96,7 @@ class AppealCreateSerializer(serializers.Serializer):
 
 class AcceptSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    category = serializers.SlugRelatedField(slug_field="code", queryset=AppealCategory.objects.filter(active=True),
+    category = CodeRelatedField(slug_field="code", queryset=AppealCategory.objects.filter(active=True),
                                             required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
