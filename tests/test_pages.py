@@ -114,3 +114,12 @@ def test_a_nul_byte_in_a_query_gets_a_clear_400(coordinator_client, hangzhou_pla
     response = coordinator_client.get(f"/staff/plans/{hangzhou_plan.pk}/", {"q": "助餐\x00"})
     assert response.status_code == 400
     assert "空字符" in response.content.decode()
+
+
+def test_plan_page_links_the_later_stages_for_those_who_oversee_it(client, users, hangzhou_plan):
+    html = login(client, users["coordinator"]).get(f"/staff/plans/{hangzhou_plan.pk}/").content.decode()
+    for url in ("progress", "cockpit", "supervision", "assessment"):
+        assert f'/staff/{url}/plans/{hangzhou_plan.pk}/' in html
+    assert 'href="/staff/cockpit/"' in html
+    html = login(client, users["liaison"]).get(f"/staff/plans/{hangzhou_plan.pk}/").content.decode()
+    assert f"/staff/cockpit/plans/{hangzhou_plan.pk}/" not in html and 'href="/staff/cockpit/"' not in html

@@ -285,3 +285,12 @@ rules.add_perm("assessment.rate_project", is_deputy & can_view_project)
 # --- cockpit -------------------------------------------------------------------------------------
 # The leaders' cockpit shows the same figures as the progress overview, to the same people.
 rules.add_perm("cockpit.view_cockpit", oversees_plan)
+
+
+@rules.predicate
+def oversees_a_region(user) -> bool:
+    """Whether the cockpit belongs in the user's menu at all (each plan is still checked)."""
+    return user.is_authenticated and (user.is_superuser or user.role in REGION_ROLES)
+
+
+rules.add_perm("cockpit.open_cockpit", oversees_a_region)

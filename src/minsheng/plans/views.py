@@ -45,6 +45,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grouped": filters.sort == "ref",
         "deadlines": deadline_notes({p.deadline for p in projects}),
         "can_change": request.user.has_perm("plans.change_plan", plan),
+        "oversees": request.user.has_perm("progress.view_overview", plan),
     }
     template = "plans/_project_list.html" if request.htmx else "plans/plan_detail.html"
     return render(request, template, context)
