@@ -34,7 +34,9 @@ class Revision(models.Model):
     the plan or a project or site edited, a notice published, a rating): cached public pages
     are keyed by it, so one bump invalidates them in every process and on every server."""
 
-    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="portal_revision")
+    # No database constraint: deleting a plan deletes its projects first, and their signals bump
+    # (re-create) this counter for a plan about to go; a stray counter row is harmless.
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="portal_revision", db_constraint=False)
     number = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
