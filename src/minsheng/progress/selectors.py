@@ -177,10 +177,11 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
     projects = list(projects)
 
     # Accepted cumulative figures up to the month in question, oldest first: the last one wins.
+    # Co-lead units reporting the same target in one month: the larger figure, whatever the row order.
     figures = (
         TargetFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
         .values_list("target_id", "report__unit_id", "value", "report__period__year", "report__period__month")
-        .order_by("report__period__year", "report__period__month")
+        .order_by("report__period__year", "report__period__month", "value")
     )
     latest: dict[int, Decimal] = {}
     per_period: dict[int, dict[int, Decimal]] = defaultdict(dict)  # target -> month key -> value
