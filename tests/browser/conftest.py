@@ -42,7 +42,8 @@ def demo_data(transactional_db):
     from minsheng.plans.models import Plan
 
     if not Plan.objects.exists():
-        demo.prepare()
+        # Like the main suite's session: no simulated reports, each test makes the ones it needs.
+        demo.prepare(simulate=False)
 
 
 @pytest.fixture

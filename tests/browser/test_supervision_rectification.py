@@ -5,18 +5,9 @@ import datetime
 
 import pytest
 
+from tests.browser.staff import PNG, sign_in
+
 pytestmark = pytest.mark.browser
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-def _login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/staff/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("minsheng-demo")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/**")
 
 
 def test_finding_answered_with_a_photo_closed_and_scored(live_server, demo_data, page, shot, tmp_path):
@@ -31,7 +22,7 @@ def test_finding_answered_with_a_photo_closed_and_scored(live_server, demo_data,
     photo.write_bytes(PNG)
     base = live_server.url
 
-    _login(page, base, "coordinator")
+    sign_in(page, base, "coordinator")
     page.goto(f"{base}/staff/supervision/plans/{plan.pk}/")
     page.get_by_label("督查方式").select_option("unannounced")
     page.get_by_label("督查日期").fill("2024-09-10")
@@ -48,7 +39,7 @@ def test_finding_answered_with_a_photo_closed_and_scored(live_server, demo_data,
     finding = Finding.objects.get(inspection__plan=plan, description="部分助餐点未公示价格")
     shot(page, "supervision-1-recorded")
 
-    _login(page, base, "liaison")
+    sign_in(page, base, "liaison")
     page.goto(f"{base}/staff/supervision/")
     page.get_by_role("link", name="部分助餐点未公示价格").click()
     page.get_by_label("整改情况").fill("已在全部助餐点张贴收费标准")
@@ -58,7 +49,7 @@ def test_finding_answered_with_a_photo_closed_and_scored(live_server, demo_data,
     assert page.locator("img[alt='整改后.png']").count() == 1
     shot(page, "supervision-2-answered")
 
-    _login(page, base, "coordinator")
+    sign_in(page, base, "coordinator")
     page.goto(f"{base}/staff/supervision/findings/{finding.pk}/")
     page.get_by_role("button", name="核验销号").click()
     assert page.locator("#finding-state").inner_text() == "已销号"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from minsheng.core.models import Unit
 from minsheng.plans.models import ProjectUnit
@@ -27,7 +28,7 @@ def report_scope(report: Report) -> ReportScope:
     if not is_lead or report.unit.kind == Unit.Kind.GOVERNMENT:
         allocations = [a for a in allocations if a.region_id == report.unit.region_id]
         sites = [s for s in sites if s.region_id in (None, report.unit.region_id)] if not is_lead else sites
-    initial = {"version": report.version}
+    initial: dict = {"version": report.version}
     for name in ("percent_complete", "progress_text", "problems", "next_steps",
                  "spent_superior", "spent_local", "spent_social", "spent_self"):
         initial[name] = getattr(report, name)
@@ -43,6 +44,8 @@ def report_scope(report: Report) -> ReportScope:
         initial[f"allocation_{f.allocation_id}"] = f.value
     for s in report.site_states.all():
         initial[f"site_{s.site_id}"] = s.state
+    # Figures as people write them: 114, not 114.0000 (the database keeps four decimals).
+    initial = {k: Decimal(f"{v.normalize():f}") if isinstance(v, Decimal) else v for k, v in initial.items()}
     return ReportScope({"targets": targets, "allocations": allocations, "sites": sites}, initial)
 
 
