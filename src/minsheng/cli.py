@@ -62,24 +62,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_load(args: argparse.Namespace) -> int:
+def _load(doc: dict, label: str, problem: str) -> int:
+    """Save a minsheng.plan/1 document and say what it did; ``problem`` heads a rejection."""
     _django()
     from minsheng.plans.plan_json import PlanDocumentError
     from minsheng.plans.services import load_plan_document
 
     try:
-        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
         result = load_plan_document(doc)
-    except (OSError, json.JSONDecodeError) as exc:
-        print(f"无法读取 {args.file}：{exc}", file=sys.stderr)
-        return 2
     except PlanDocumentError as exc:
-        print(f"{args.file} 不符合 minsheng.plan/1：", file=sys.stderr)
+        print(f"{label} {problem}：", file=sys.stderr)
         for line in exc.errors:
             print(f"  {line}", file=sys.stderr)
         return 2
     print(result.summary())
+    for name in result.created:
+        print(f"  新增：{name}")
+    for name, fields in result.changes.items():
+        print(f"  修改：{name}（{'、'.join(fields)}）")
+    for name in result.deleted:
+        print(f"  删除：{name}")
+    print(f"计划编号 {result.plan.pk}")
     return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"无法读取 {args.file}：{exc}", file=sys.stderr)
+        return 2
+    return _load(doc, args.file, "不符合 minsheng.plan/1")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -98,26 +111,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0
-    _django()
-    from minsheng.plans.plan_json import PlanDocumentError
-    from minsheng.plans.services import load_plan_document
-
-    try:
-        result = load_plan_document(doc)
-    except PlanDocumentError as exc:
-        print(f"{args.file} 的识别结果不完整：", file=sys.stderr)
-        for line in exc.errors:
-            print(f"  {line}", file=sys.stderr)
-        return 2
-    print(result.summary())
-    for name in result.created:
-        print(f"  新增：{name}")
-    for name, fields in result.changes.items():
-        print(f"  修改：{name}（{'、'.join(fields)}）")
-    for name in result.deleted:
-        print(f"  删除：{name}")
-    print(f"计划编号 {result.plan.pk}")
-    return 0
+    return _load(doc, args.file, "的识别结果不完整")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
