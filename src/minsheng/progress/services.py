@@ -61,11 +61,24 @@ def ensure_periods(plan: Plan, today: datetime.date) -> list[Period]:
     return sorted(existing.values(), key=lambda p: (p.year, p.month))
 
 
-def reporting_units(project: Project) -> list[Unit]:
-    """Lead units report the targets; a district's government reports its allocated share."""
+def district_governments(region_ids) -> dict[int, list[Unit]]:
+    """Government units by region: who reports a district's allocated share."""
+    out: dict[int, list[Unit]] = {}
+    for unit in Unit.objects.filter(region_id__in=region_ids, kind=Unit.Kind.GOVERNMENT).order_by("id"):
+        out.setdefault(unit.region_id, []).append(unit)
+    return out
+
+
+def reporting_units(project: Project, governments: dict[int, list[Unit]] | None = None) -> list[Unit]:
+    """Lead units report the targets; a district's government reports its allocated share.
+
+    ``governments`` (from :func:`district_governments`) saves the query when looping over projects.
+    """
     leads = [link.unit for link in project.unit_links.all() if link.role == ProjectUnit.Role.LEAD]
     regions = {a.region_id for a in project.allocations.all()}
-    districts = list(Unit.objects.filter(region_id__in=regions, kind=Unit.Kind.GOVERNMENT).order_by("id"))
+    if governments is None:
+        governments = district_governments(regions)
+    districts = sorted((u for r in regions for u in governments.get(r, [])), key=lambda u: u.pk)
     return leads + [u for u in districts if u not in leads]
 
 

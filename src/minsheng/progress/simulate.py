@@ -487,8 +487,10 @@ def simulate_plan(plan: Plan, until: tuple[int, int], seed: int, *, via_services
         work = work_calendar()
         result = SimulationResult(plan, periods, units_created=[u.name for u in created])
         scripts: list[tuple[Project, ScriptedReport]] = []
+        projects = list(projects)
+        governments = services.district_governments({a.region_id for p in projects for a in p.allocations.all()})
         for project in projects:
-            units = services.reporting_units(project)
+            units = services.reporting_units(project, governments)
             leads = {link.unit_id for link in project.unit_links.all() if link.role == ProjectUnit.Role.LEAD}
             sim_units = [SimUnit(u.pk, str(u), u.pk in leads, u.region_id) for u in units]
             # One generator per project, seeded by what identifies it in any database, so a
