@@ -27,11 +27,12 @@ def drill(plan: Plan, on: datetime.date, **params: str) -> str:
     return reverse("progress:overview", args=[plan.pk]) + "?" + urlencode({**params, "on": on.isoformat()})
 
 
-def timeline(plan: Plan, on: datetime.date) -> dict:
+def timeline(plan: Plan, on: datetime.date, current: PlanProgress | None = None) -> dict:
     """Mean actual and expected progress at each month end of the plan year up to ``on``.
 
     One plan_progress per month (a fixed number of queries each); cached per published revision
-    because accepted reports are the only thing that moves past months."""
+    because accepted reports are the only thing that moves past months. ``current``, the caller's
+    plan_progress at ``on``, stands in for the last point instead of being computed again."""
     key = f"cockpit:timeline:{plan.pk}:{revision(plan.pk)}:{on.isoformat()}"
     data = cache.get(key)
     if data is not None:
@@ -41,7 +42,7 @@ def timeline(plan: Plan, on: datetime.date) -> dict:
         dates.append(on)
     months, actual, expected = [], [], []
     for day in dates:
-        progress = plan_progress(plan, day)
+        progress = current if current is not None and day == on else plan_progress(plan, day)
         rows = progress.projects
         months.append(day.strftime("%Y-%m") if day != on else on.isoformat())
         actual.append(progress.mean_percent())
@@ -124,7 +125,7 @@ def cockpit(user, plan: Plan, on: datetime.date) -> dict:
             "category": groups("category", progress.by_category()),
             "unit": groups("unit", progress.by_unit()[:UNITS_SHOWN]),
             "district": groups("district", progress.by_district()),
-            "timeline": timeline(plan, on),
+            "timeline": timeline(plan, on, progress),
             "funds": funds(progress),
             "appeals": appeal_rates(user, plan, on),
             # The series names the script shows, translated here so the script holds no text.
