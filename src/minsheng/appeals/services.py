@@ -267,6 +267,14 @@ def answer(appeal: Appeal, user: User, text: str, now: datetime.datetime | None 
     return appeal
 
 
+def _reopen(appeal: Appeal, now: datetime.datetime, actor: User | None, note: str, label: str = "") -> None:
+    """重办: one more round for the unit, on a fresh handling limit and with the escalation cleared."""
+    appeal.reopen_count += 1
+    appeal.handle_due = clock.deadline(now, appeal.category.limit, work_calendar())
+    appeal.escalation = 0
+    _move(appeal, S.REOPENED, AppealEvent.Kind.REOPENED, now, actor, note, label=label)
+
+
 @transaction.atomic
 def rate(appeal: Appeal, rating: str, resolved: bool, comment: str = "",
          now: datetime.datetime | None = None) -> Appeal:
@@ -284,12 +292,8 @@ def rate(appeal: Appeal, rating: str, resolved: bool, comment: str = "",
         appeal.closed_at = now
         _move(appeal, S.CLOSED, AppealEvent.Kind.CLOSED, now, None, _("市民评价后办结"), label=_("系统"))
     elif appeal.reopen_count == 0:
-        appeal.reopen_count = 1
-        appeal.handle_due = clock.deadline(now, appeal.category.limit, work_calendar())
-        appeal.escalation = 0
-        _move(appeal, S.REOPENED, AppealEvent.Kind.REOPENED, now, None,
-              _("市民不满意，退回承办单位重办，时限 %(limit)s") % {"limit": appeal.category.limit.describe()},
-              label=_("系统"))
+        _reopen(appeal, now, None, _("市民不满意，退回承办单位重办，时限 %(limit)s")
+                % {"limit": appeal.category.limit.describe()}, label=_("系统"))
     else:
         _move(appeal, S.RATED, AppealEvent.Kind.RATED, now, None, _("重办后仍不满意，待统筹单位裁定"), label=_("系统"))
     return appeal
@@ -312,10 +316,7 @@ def reopen_by_coordinator(appeal: Appeal, user: User, note: str, now: datetime.d
     """The other decision on a rated appeal: one more round, by the coordinator's order."""
     now = _now(now)
     appeal = _locked(appeal, {S.RATED}, _("重办"))
-    appeal.reopen_count += 1
-    appeal.handle_due = clock.deadline(now, appeal.category.limit, work_calendar())
-    appeal.escalation = 0
-    _move(appeal, S.REOPENED, AppealEvent.Kind.REOPENED, now, user, note.strip() or _("统筹单位决定再次重办"))
+    _reopen(appeal, now, user, note.strip() or _("统筹单位决定再次重办"))
     return appeal
 
 
