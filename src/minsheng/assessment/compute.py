@@ -68,10 +68,18 @@ def _finding_dict(f) -> dict:
             "workdays_overdue": f.workdays_overdue, "deadline": f.deadline.isoformat()}
 
 
-def _adjustments(plan: Plan, **subject) -> list[dict]:
-    return [{"id": a.pk, "label": a.get_kind_display(), "kind": a.kind, "points": a.points, "reason": a.reason,
-             "by": a.by.get_full_name() or a.by.username, "at": a.at.isoformat()}
-            for a in Adjustment.objects.filter(plan=plan, **subject).select_related("by").order_by("at", "id")]
+def _adjustments(plan: Plan) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+    """The plan's adjustments in one query, as (by unit id, by region id)."""
+    by_unit: dict[int, list[dict]] = defaultdict(list)
+    by_region: dict[int, list[dict]] = defaultdict(list)
+    for a in Adjustment.objects.filter(plan=plan).select_related("by").order_by("at", "id"):
+        row = {"id": a.pk, "label": a.get_kind_display(), "kind": a.kind, "points": a.points, "reason": a.reason,
+               "by": a.by.get_full_name() or a.by.username, "at": a.at.isoformat()}
+        if a.unit_id is not None:
+            by_unit[a.unit_id].append(row)
+        if a.region_id is not None:
+            by_region[a.region_id].append(row)
+    return by_unit, by_region
 
 
 def _ranked(subjects: list[SubjectScore]) -> list[SubjectScore]:
@@ -116,6 +124,7 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
             district_answers[region_id][rating] += 1
 
     appeals_by_unit = _appeal_rows("unit", plan, on)
+    adjustments_by_unit, adjustments_by_region = _adjustments(plan)
     max_load = max((len(led[u]) + 0.5 * len(partnered[u]) for u in unit_ids), default=0)
 
     def counted(projects: set[int], source: dict[int, Counter]) -> dict[str, int]:
@@ -138,7 +147,7 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
             "public": scoring.satisfaction(counted(led[unit_id], answers)),
             "appeals": _appeals_result(appeals_by_unit.get(unit_id)),
         }
-        points, total = scoring.combine(weights, results, _adjustments(plan, unit_id=unit_id))
+        points, total = scoring.combine(weights, results, adjustments_by_unit[unit_id])
         result.units.append(SubjectScore("unit", unit_id, units[unit_id].name, points, total))
 
     # Districts: the shares of targets allocated to them, their governments' reports, findings on
@@ -169,7 +178,7 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
             "public": scoring.satisfaction(dict(district_answers.get(region_id, {}))),
             "appeals": _appeals_result(appeals_by_region.get(region_id)),
         }
-        points, total = scoring.combine(weights, results, _adjustments(plan, region_id=region_id))
+        points, total = scoring.combine(weights, results, adjustments_by_region[region_id])
         result.districts.append(SubjectScore("district", region_id, regions[region_id].name, points, total))
     result.units = _ranked(result.units)
     result.districts = _ranked(result.districts)
