@@ -310,3 +310,16 @@ def test_midyear_check_lists_projects_short_of_sixty_percent(client, users, proj
     page = login(client, users["coordinator"]).get(f"/staff/progress/plans/{project.plan.pk}/",
                                                    {"on": "2024-07-10", "group": "midyear", "name": "60"})
     assert f"时间过半任务过半：{len(short)} 个项目" in page.content.decode()
+
+
+def test_project_page_lists_only_the_reports_a_user_may_read(client, users, plan, project, periods):
+    own = _draft(project, users["liaison"].unit, periods[4])
+    other_unit = Unit.objects.create(name="某区人民政府", region=users["liaison"].unit.region,
+                                     kind=Unit.Kind.GOVERNMENT)
+    other = services.open_report(project, other_unit, periods[4])
+    page = login(client, users["liaison"]).get(f"/staff/progress/projects/{project.pk}/").content.decode()
+    assert f"/staff/progress/reports/{own.pk}/" in page and f"/staff/progress/reports/{other.pk}/" not in page
+    page = login(client, users["reviewer"]).get(f"/staff/progress/projects/{project.pk}/").content.decode()
+    assert f"/staff/progress/reports/{other.pk}/" in page  # the lead unit reviews every report on its project
+    page = login(client, users["coordinator"]).get(f"/staff/progress/projects/{project.pk}/").content.decode()
+    assert f"/staff/progress/reports/{other.pk}/" in page

@@ -144,11 +144,29 @@ def accepts_report(user, report) -> bool:
 
 @rules.predicate
 def sees_report(user, report) -> bool:
-    if report is None or not user.is_authenticated:
-        return False
-    if user.role in {User.Role.LEADER, User.Role.DEPUTY} and can_view_project(user, report.project):
-        return True
-    return fills_report(user, report) or reviews_report(user, report) or accepts_report(user, report)
+    from minsheng.progress.models import Report
+
+    return report is not None and visible_reports(user, Report.objects.filter(pk=report.pk)).exists()
+
+
+def visible_reports(user, reports: QuerySet) -> QuerySet:
+    """The reports a user may read: their unit's, those on projects their unit leads (reviewers),
+    their region's (coordinators), and those on projects leaders and deputies can see."""
+    from minsheng.plans.models import ProjectUnit
+
+    if not user.is_authenticated:
+        return reports.none()
+    if user.is_superuser:
+        return reports
+    scope = Q(project__plan__region_id__in=coordinated_regions(user))
+    if user.role in {User.Role.LEADER, User.Role.DEPUTY}:
+        scope |= Q(project__in=visible_projects(user))
+    if user.role in UNIT_ROLES and user.unit_id:
+        scope |= Q(unit_id=user.unit_id)
+        if user.role == User.Role.REVIEWER:
+            led = ProjectUnit.objects.filter(unit_id=user.unit_id, role=ProjectUnit.Role.LEAD)
+            scope |= Q(project__in=led.values("project_id"))
+    return reports.filter(scope)
 
 
 @rules.predicate

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.models import User
-from minsheng.core.permissions import coordinated_regions, visible_plans
+from minsheng.core.permissions import coordinated_regions, visible_plans, visible_reports
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import services, tasks_page
 from minsheng.progress.charts import progress_chart
@@ -238,12 +238,11 @@ def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     on = as_of(project.plan, request)
     progress = plan_progress(project.plan, on, project_ids=[project.pk]).projects[0]
-    reports = (Report.objects.filter(project=project).select_related("unit", "period")
-               .order_by("-period__year", "-period__month", "unit_id"))
-    visible_reports = [r for r in reports if request.user.has_perm("progress.view_report", r)]
+    reports = (visible_reports(request.user, Report.objects.filter(project=project))
+               .select_related("unit", "period").order_by("-period__year", "-period__month", "unit_id"))
     context = {
         "project": project, "progress": progress, "on": on,
         "chart": progress_chart(project, on),
-        "reports": visible_reports,
+        "reports": reports,
     }
     return render(request, "progress/project.html", context)
