@@ -17,7 +17,7 @@ from minsheng.plans.models import Plan
 from minsheng.progress.selectors import plan_progress
 from minsheng.progress.status import STATUS_LABELS
 from minsheng.supervision.models import Finding
-from minsheng.supervision.selectors import finding_facts, questions, rectification_summary
+from minsheng.supervision.selectors import finding_facts, questions, summarize
 
 STATE_LABELS = dict(Finding.State.choices)
 
@@ -25,7 +25,8 @@ STATE_LABELS = dict(Finding.State.choices)
 def halfyear_figures(plan: Plan) -> dict:
     on = datetime.date(plan.year, 6, 30)
     progress = plan_progress(plan, on)
-    facts = {f.id: f for f in finding_facts(plan, on)}
+    fact_list = finding_facts(plan, on)
+    facts = {f.id: f for f in fact_list}
     findings = Finding.objects.filter(pk__in=facts).select_related("unit", "project", "inspection").order_by("id")
     return {
         "title": f"关于{plan.year}年{plan.region.name}民生实事项目上半年实施情况的报告",
@@ -35,7 +36,7 @@ def halfyear_figures(plan: Plan) -> dict:
         "counts": {STATUS_LABELS[s]: n for s, n in progress.counts().items()},
         "rows": [{"name": p.project.name, "units": "、".join(p.lead_units), "percent": p.percent_capped,
                   "expected": p.expected_percent, "status": p.status_label} for p in progress.projects],
-        "rectification": rectification_summary(plan, on),
+        "rectification": summarize(fact_list),
         "findings": [{"id": f.pk, "date": f.inspection.date.isoformat(), "project": f.project.name if f.project else "",
                       "description": f.description, "unit": str(f.unit), "deadline": f.deadline.isoformat(),
                       "state": str(STATE_LABELS[facts[f.pk].state])} for f in findings],

@@ -98,7 +98,11 @@ def finding_facts(plan: Plan, on: datetime.date) -> list[FindingFact]:
 
 
 def rectification_summary(plan: Plan, on: datetime.date) -> dict:
-    facts = finding_facts(plan, on)
+    return summarize(finding_facts(plan, on))
+
+
+def summarize(facts: list[FindingFact]) -> dict:
+    """Counts by state of findings already read with ``finding_facts``."""
     return {
         "total": len(facts),
         "closed": sum(f.state == Finding.State.CLOSED for f in facts),
