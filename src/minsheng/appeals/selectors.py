@@ -295,11 +295,16 @@ def recurring_problems(user, period: Period, min_appeals: int = 5, min_people: i
     found = topics.recurring_problems(_texts(user, period), min_appeals=min_appeals, min_people=min_people)
     regions = Region.objects.in_bulk({r.region_id for r in found if r.region_id})
     made = {(c.keyword, c.region_id): c.project for c in CandidateProject.objects.select_related("project__plan")}
+    found = found[:30]
+    # Three examples per problem, read in one query rather than one per problem.
+    examples = Appeal.objects.only("code", "title", "received_at").in_bulk(
+        {pk for item in found for pk in item.appeal_ids[:3]})
     views = []
-    for item in found[:30]:
+    for item in found:
         views.append(RecurringView(
             keyword=item.keyword, region=regions.get(item.region_id), appeal_ids=item.appeal_ids, people=item.people,
             candidate_project=made.get((item.keyword, item.region_id)),
-            examples=list(Appeal.objects.filter(pk__in=item.appeal_ids[:3]).only("code", "title")),
+            examples=sorted((examples[pk] for pk in item.appeal_ids[:3] if pk in examples),
+                            key=lambda a: (a.received_at, a.pk), reverse=True),
         ))
     return views
