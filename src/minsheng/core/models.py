@@ -41,11 +41,15 @@ class Region(models.Model):
         return chain
 
     def descendant_ids(self) -> set[int]:
-        ids, frontier = {self.pk}, [self.pk]
-        while frontier:
-            frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-            ids.update(frontier)
-        return ids
+        # Kept on the instance: a request asks this of the user's region for every permission
+        # check, and an instance lives no longer than the request that loaded it.
+        if getattr(self, "_descendant_ids", None) is None:
+            ids, frontier = {self.pk}, [self.pk]
+            while frontier:
+                frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+                ids.update(frontier)
+            self._descendant_ids = frozenset(ids)
+        return set(self._descendant_ids)
 
 
 class Unit(models.Model):
