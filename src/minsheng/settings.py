@@ -157,7 +157,12 @@ LOGIN_REDIRECT_URL = "plans:plan_list"
 LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per username *and* address: failures for a made-up name cannot lock out everyone behind
+# one proxy, and one address cannot lock out a real user it does not share.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "minsheng.core.net.axes_client_ip"
+# Reverse proxies in front of the app (nginx alone: 1); 0 ignores X-Forwarded-For (see core/net.py).
+MINSHENG_PROXY_COUNT = int(os.environ.get("MINSHENG_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -29,14 +29,11 @@ from minsheng.appeals.forms import (
 )
 from minsheng.appeals.models import Appeal, AppealPhoto, AppealState, Extension
 from minsheng.core.models import Region
+from minsheng.core.net import client_ip
 
 S = AppealState
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy (README: nginx sets the header) the peer is the proxy itself.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
 
 
 # --- public ----------------------------------------------------------------------------------------

@@ -11,18 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.core.net import client_ip
 from minsheng.maps import boundaries
 from minsheng.maps.selectors import legend, map_points
 from minsheng.plans.models import Plan, Project
 from minsheng.portal import selectors, services
 from minsheng.portal.cache import cached
 from minsheng.portal.models import Rating
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy DESIGN.md describes, the citizen's address is the first hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
 
 
 def _public_plan(pk: int) -> Plan:
