@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -34,10 +35,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from minsheng import demo
 
     call_command("migrate", verbosity=0)
-    accounts = demo.prepare()
+    from django.utils import timezone
+
+    as_of = args.as_of or timezone.localdate()
+    accounts = demo.prepare(as_of=as_of)
     from django.conf import settings
 
-    print(f"演示数据已就绪：{settings.DATABASES['default']['NAME']}")
+    print(f"演示数据已就绪：{settings.DATABASES['default']['NAME']}（演示日期 {as_of.isoformat()}）")
     print(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
     for username, role, scope in accounts:
         print(f"  {username:12s} {role}  {scope}")
@@ -284,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="准备演示数据库并在本机启动")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+    demo.add_argument("--as-of", type=datetime.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                      help="演示数据的“今天”：种子计划移到该年，并模拟到该日已截止的报送期（默认：今天）")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="以生产方式（gunicorn）启动")

@@ -1,19 +1,22 @@
 """The demo: regions of the seed governments, the five seed documents imported, accounts for every role."""
 
+import datetime
 import json
 from pathlib import Path
 
 from django.db import transaction
 
 from minsheng.appeals.demo import prepare as prepare_appeals
-from minsheng.core.calendar import seed_calendar
+from minsheng.core.calendar import seed_calendar, work_calendar
 from minsheng.core.models import Region, Unit, User
 from minsheng.core.resolve import guess_level
+from minsheng.demo_clock import shift_document
 from minsheng.ingest.api import import_file
 from minsheng.maps.services import seed_demo_sites
 from minsheng.plans.models import Plan
 from minsheng.plans.services import load_plan_document
 from minsheng.progress.models import Report
+from minsheng.progress.periods import last_closed_month
 from minsheng.progress.simulate import simulate_plan
 
 DATA = Path(__file__).parent / "data"
@@ -50,9 +53,16 @@ def seed_units() -> None:
             )
 
 
-def load_seed_plans() -> list[Plan]:
-    """Import the five real documents the way a coordinator would, through the importer."""
-    return [load_plan_document(import_file(path)).plan for path in sorted((DATA / "seeds").glob("*.txt"))]
+def load_seed_plans(year: int | None = None) -> list[Plan]:
+    """Import the five real documents the way a coordinator would, through the importer; with
+    ``year``, each plan is moved to that year first (dates, deadlines, milestones by whole years)."""
+    plans = []
+    for path in sorted((DATA / "seeds").glob("*.txt")):
+        document = import_file(path)
+        if year is not None:
+            document = shift_document(document, year - document["plan"]["year"])
+        plans.append(load_plan_document(document).plan)
+    return plans
 
 
 # Each account: username, role, display name, city, unit name (for unit roles).
@@ -87,23 +97,35 @@ def create_accounts() -> list[tuple[str, str, str]]:
 SIMULATION_SEED = 2024
 
 
-def simulate_reports(plans: list[Plan]) -> None:
-    """Reports up to September of each plan's year, so every progress page has something to show.
+def simulate_reports(plans: list[Plan], as_of: datetime.date | None = None) -> None:
+    """Reports up to the last period closed on ``as_of`` (without it: up to September of each
+    plan's year), so every progress page has something to show.
 
     A plan that already has reports keeps them: preparing the demo twice simulates once.
     """
+    work = work_calendar()
     for plan in plans:
-        if not Report.objects.filter(period__plan=plan).exists():
-            simulate_plan(plan, (plan.year, 9), SIMULATION_SEED)
+        if Report.objects.filter(period__plan=plan).exists():
+            continue
+        if as_of is None:
+            until = (plan.year, 9)
+        else:
+            until = last_closed_month(plan.year, as_of, int(plan.settings.get("reporting_day", 3)), work)
+        if until is not None:
+            simulate_plan(plan, until, SIMULATION_SEED)
 
 
 @transaction.atomic
-def prepare(simulate: bool = True) -> list[tuple[str, str, str]]:
-    """Everything the demo needs; ``simulate=False`` leaves the reports empty (the tests' baseline)."""
+def prepare(simulate: bool = True, as_of: datetime.date | None = None) -> list[tuple[str, str, str]]:
+    """Everything the demo needs; ``simulate=False`` leaves the reports empty (the tests' baseline).
+
+    ``as_of`` is the demo's today: the seed plans move to its year and are simulated up to the last
+    period closed on it, the appeals up to it. Without it the documents keep their own year.
+    """
     seed_calendar()
     seed_regions()
     seed_units()
-    plans = load_seed_plans()
+    plans = load_seed_plans(as_of.year if as_of else None)
     for plan in plans:
         plan.status = Plan.Status.PUBLISHED
         plan.save(update_fields=["status"])
@@ -112,6 +134,6 @@ def prepare(simulate: bool = True) -> list[tuple[str, str, str]]:
     accounts = create_accounts()
     # After the accounts, so the demo's liaison and coordinators appear in the reports' history.
     if simulate:
-        simulate_reports(plans)
-    prepare_appeals()
+        simulate_reports(plans, as_of)
+    prepare_appeals(as_of)
     return accounts

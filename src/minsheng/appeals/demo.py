@@ -127,7 +127,7 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return name, f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
 
 
-def seed_appeals(city: Region) -> int:
+def seed_appeals(city: Region, today: datetime.date | None = None) -> int:
     if Appeal.objects.filter(region__parent=city).exists() or Appeal.objects.filter(region=city).exists():
         return 0
     rng = random.Random(SEED)
@@ -139,6 +139,8 @@ def seed_appeals(city: Region) -> int:
     units = {u.pk: u for u in Unit.objects.filter(region__in=[city, *districts])}
     # Everything happens before the start of today: the same data all day long.
     now = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    if today is not None:
+        now = now.replace(year=today.year, month=today.month, day=today.day)
     people = [_person(rng) for _ in range(140)]
     appeals, events = [], []
 
@@ -215,10 +217,11 @@ def new_code_seeded(rng: random.Random) -> str:
     return "MS" + "".join(rng.choice(alphabet) for _ in range(10))
 
 
-def prepare() -> int:
-    """Reference data, rules and appeals; returns how many appeals were created."""
+def prepare(today: datetime.date | None = None) -> int:
+    """Reference data, rules and appeals up to ``today`` (default: the real today); returns how many
+    appeals were created."""
     defaults.seed(AppealState, AppealCategory)
     city = Region.objects.get(name=CITY)
     seed_rules(city)
-    return seed_appeals(city)
+    return seed_appeals(city, today)
 
