@@ -288,6 +288,8 @@ def test_another_citys_object_is_closed_on_every_page(client, users, pair, label
     assert client.get(url(hz, "delete")).status_code == 403
     assert client.post(url(hz, "delete"), {"post": "yes"}).status_code == 403
     assert client.get(url(hz, "history")).status_code == 404
+    if label == "core.user":
+        assert client.get(url(hz, "password")).status_code == 404
     if isinstance(model_admin, SimpleHistoryAdmin):
         version = hz.history.order_by("history_date").first().history_id
         assert client.get(url(hz, "revert", version)).status_code == 404
@@ -528,3 +530,19 @@ def test_admin_login_lets_in_whom_the_admin_does(client, users):
     allowed = client.post("/admin/login/", {"username": "wuxi", "password": DEMO_PASSWORD, "next": "/admin/"})
     assert (allowed.status_code, allowed["Location"]) == (302, "/admin/")
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_value_the_object_already_has_stays_but_no_foreign_one_can_be_chosen(client, users):
+    hangzhou = _city("杭州市")
+    login(client, users["coordinator"])
+    page = client.get(url(hangzhou))
+    parent = page.context["adminform"].form.fields["parent"]
+    assert set(parent.queryset) == set(Region.objects.filter(pk__in=hangzhou.descendant_ids())) | {hangzhou.parent}
+    data = form_data(page)
+    assert client.post(url(hangzhou), {**data, "aliases": '["杭城"]'}).status_code == 302
+    hangzhou.refresh_from_db()
+    assert (hangzhou.aliases, hangzhou.parent.name) == (["杭城"], "浙江省")
+    response = client.post(url(hangzhou), {**data, "parent": _city("江苏省").pk})
+    assert response.status_code == 200 and "parent" in response.context["adminform"].form.errors
+    hangzhou.refresh_from_db()
+    assert hangzhou.parent.name == "浙江省"

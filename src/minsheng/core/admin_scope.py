@@ -23,7 +23,13 @@ from django.contrib.admin.sites import all_sites
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -199,7 +205,7 @@ def _keep_current_choices(form) -> None:
         if isinstance(field, ModelChoiceField) and not isinstance(field, ModelMultipleChoiceField):
             try:
                 model_field = instance._meta.get_field(name)
-            except Exception:  # a form-only field
+            except FieldDoesNotExist:  # a form-only field
                 continue
             if model_field.many_to_one or model_field.one_to_one:
                 fields[name] = (field, model_field)
@@ -329,7 +335,7 @@ class RegionScopedAdmin(_ScopedChoices, admin.ModelAdmin):
         for hop in path.split("__"):
             try:
                 field = model._meta.get_field(hop)
-            except Exception:
+            except FieldDoesNotExist:
                 return False
             if not field.is_relation:
                 return False
