@@ -1,20 +1,20 @@
-"""Coordinators edit categories (time limits), routing rules and Open311 keys in the admin."""
+"""Superusers edit categories (time limits); coordinators their region's routing rules and Open311 keys."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from minsheng.appeals.models import AppealCategory, ExportLog, Open311Key, RoutingRule
-from minsheng.core.admin_site import ScopedAdmin
+from minsheng.core.admin_scope import RegionScopedAdmin
 
 
 @admin.register(AppealCategory)
-class AppealCategoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class AppealCategoryAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "group", "limit_value", "limit_unit", "active", "position"]
     list_editable = ["limit_value", "limit_unit", "active", "position"]
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class RoutingRuleAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "category", "region", "keywords", "unit", "priority", "active"]
     list_filter = ["active", "category"]
     list_editable = ["priority", "active"]
@@ -23,7 +23,7 @@ class RoutingRuleAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Open311Key)
-class Open311KeyAdmin(ScopedAdmin):
+class Open311KeyAdmin(RegionScopedAdmin):
     list_display = ["name", "region", "created_at", "active"]
     fields = ["name", "region", "active"]
     readonly_fields = ["name", "region"]
@@ -34,9 +34,12 @@ class Open311KeyAdmin(ScopedAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(ScopedAdmin):
+class ExportLogAdmin(RegionScopedAdmin):
     list_display = ["at", "user", "personal", "count"]
     list_filter = ["personal"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

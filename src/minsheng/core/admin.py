@@ -3,12 +3,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from minsheng.core.admin_site import ScopedAdmin
+from minsheng.core.admin_scope import RegionScopedAdmin
 from minsheng.core.calendar import forget_calendar
 from minsheng.core.models import CalendarDay, CalendarYear, Person, Region, Unit, User
 
 
-class HistoryScopedAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class HistoryScopedAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     pass
 
 
@@ -32,21 +32,37 @@ class PersonAdmin(HistoryScopedAdmin):
     search_fields = ["name"]
 
 
+# Fields that grant rights beyond a region: only a superuser sets them.
+PRIVILEGED_FIELDS = {"is_staff", "is_superuser", "groups", "user_permissions"}
+SCOPE_FIELDS = ["role", "unit", "region", "person"]
+
+
 @admin.register(User)
-class MinshengUserAdmin(ScopedAdmin, UserAdmin):
+class MinshengUserAdmin(RegionScopedAdmin, UserAdmin):
+    """Coordinators keep their region's accounts: roles, units and regions inside it, no more rights."""
+
     list_display = ["username", "first_name", "role", "unit", "region", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = [*UserAdmin.fieldsets, (_("角色与范围"), {"fields": ["role", "unit", "region", "person"]})]
+    fieldsets = [*UserAdmin.fieldsets, (_("角色与范围"), {"fields": SCOPE_FIELDS})]
+    add_fieldsets = [*UserAdmin.add_fieldsets, (_("角色与范围"), {"fields": SCOPE_FIELDS})]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in PRIVILEGED_FIELDS]})
+            for name, options in fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Only superusers may edit accounts: a coordinator must not raise anyone's rights.
-        return request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
+        return super().has_change_permission(request, obj) and (
+            obj is None or request.user.is_superuser or not obj.is_superuser
+        )
 
 
 class CalendarChangeAdmin(HistoryScopedAdmin):
