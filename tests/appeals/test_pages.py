@@ -271,7 +271,8 @@ def test_a_later_answer_is_flagged_and_prefilled(client, users, make_appeal, civ
     assert "下月开业" not in board  # not until approved again
     appeal.refresh_from_db()
     draft = services.publication_draft(appeal)
-    assert draft == {"title": "老年食堂", "content": "希望开设老年食堂（已编辑）", "answer": "下月开业，咨询 0571-****4321"}
+    assert draft == {"title": "老年食堂", "content": "希望开设老年食堂（已编辑）",
+                     "answer": "下月开业，咨询 0571-****4321"}
     services.approve_publication(appeal, users["coordinator"], draft["title"], draft["content"], draft["answer"])
     assert "下月开业，咨询 0571-****4321" in client.get("/appeals/").content.decode()
 
