@@ -51,7 +51,7 @@ S = AppealState
 DEFAULT_RATE_LIMITS = {
     "ip_per_hour": 5,  # public form, per client address
     "phone_per_day": 3,  # public form and Open311 together, per phone
-    "key_per_hour": 300,  # Open311, per API key
+    "key_per_hour": 1000,  # Open311, per API key (a city platform relays many citizens)
     "proof_failures_per_hour": 5,  # wrong rating secret or phone, per client address
 }
 
