@@ -31,9 +31,16 @@ def make_appeal(west_lake):
              **kwargs):
         intake = services.Intake(
             category=AppealCategory.objects.get(code=category), region=kwargs.pop("region", west_lake),
-            content=text, address="西湖区文三路 1 号", name="张三", phone=phone,
+            content=text, address=kwargs.pop("address", "西湖区文三路 1 号"), name="张三", phone=phone,
             id_number=kwargs.pop("id_number", "330106199001011234"), submission_key=uuid.uuid4(), **kwargs,
         )
         return services.submit(intake, channel="web")
 
     return make
+
+
+@pytest.fixture
+def wuxi_unit(db) -> Unit:
+    """A unit of another city: an appeal of 杭州 must never be handed to it."""
+    region = Region.objects.get(name="无锡市")
+    return Unit.objects.get_or_create(region=region, name="无锡市民政局")[0]

@@ -12,7 +12,7 @@ from jsonschema import Draft7Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
-from minsheng.appeals.models import Appeal
+from minsheng.appeals.models import Appeal, secret_hash
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "open311"
 
@@ -73,7 +73,10 @@ def test_request_lists_validate_and_show_only_published_appeals(client):
     validate(listed, "requests.json")
     assert listed, "the demo publishes appeals from the last 90 days"
     codes = [r["service_request_id"] for r in listed]
-    assert all(Appeal.objects.get(code=c).publish for c in codes)
+    # Consent alone is not enough: a coordinator approved each one, and has not withdrawn it.
+    assert all(Appeal.objects.get(code=c).publish and Appeal.objects.get(code=c).publication.live for c in codes)
+    waiting = Appeal.objects.filter(publish=True, publication__isnull=True).exclude(state_id="submitted")
+    assert waiting.exists() and not set(waiting.values_list("code", flat=True)) & set(codes)
     one = client.get(f"/open311/v2/requests/{codes[0]}.json").json()
     validate(one, "requests.json")
     validate(one[0], "request.json")
@@ -103,6 +106,32 @@ def test_no_personal_data_leaves(client):
 
 
 @pytestmark_db
+def test_numbers_in_description_address_and_notes_are_masked(client, make_appeal, users, civil_affairs):
+    """The original leak: Open311 published the address whole, and the masking missed +86, spaced and
+    full-width numbers and landlines."""
+    from minsheng.appeals import services
+
+    appeal = services.accept(make_appeal("电话 +86 138 0013 8000，或１３９００００１１１１", title="噪音",
+                                         address="文三路 1 号（0571）8765 4321", publish=True),
+                             users["coordinator"], civil_affairs)
+    services.answer(appeal, users["liaison"], "请致电 0571-87654321 或 86-138-0013-8000")
+    found = client.get(f"/open311/v2/requests/{appeal.code}.json").json()[0]
+    assert found["description"] == "噪音\n电话 +86 138 **** 8000，或１３９****１１１１"
+    assert found["address"] == "文三路 1 号（0571）**** 4321"
+    assert found["status_notes"] == "已答复：请致电 0571-****4321 或 86-138-****-8000"
+    # Not in the list until a coordinator approves; then with the approved text.
+    def listed():
+        return [r for r in client.get("/open311/v2/requests.json").json() if r["service_request_id"] == appeal.code]
+
+    assert listed() == []
+    services.approve_publication(appeal, users["coordinator"], "夜间噪音", "夜间施工噪音，电话 13800138000", "已处理")
+    (item,) = listed()
+    assert item["description"] == "夜间噪音\n夜间施工噪音，电话 138****8000"
+    assert item["status_notes"] == "已答复：已处理"
+    services.withdraw_publication(appeal, users["coordinator"], "误批")
+    assert listed() == []
+
+@pytestmark_db
 def test_xml_answers(client):
     root = ElementTree.fromstring(client.get("/open311/v2/services.xml").content)
     assert root.tag == "services" and root.find("service/service_code") is not None
@@ -121,6 +150,9 @@ def test_form_encoded_post_creates_a_request_found_by_id_and_token(client, api_k
     assert isinstance(answer, list) and answer[0]["service_request_id"]
     code, token = answer[0]["service_request_id"], answer[0]["token"]
     appeal = Appeal.objects.get(code=code)
+    # The rating secret is in the answer this once, and in the notice a plain client shows.
+    secret = answer[0]["secret"]
+    assert appeal.secret_hash == secret_hash(code, secret) and secret in answer[0]["service_notice"]
     assert appeal.channel == "open311" and appeal.region == west_lake and appeal.publish
     assert appeal.name == "李明" and appeal.api_key.name == "测试"
     found = client.get(f"/open311/v2/requests/{code}.json").json()
@@ -186,6 +218,64 @@ def test_cli_issues_a_key_that_works(db, capsys, client):
     key = capsys.readouterr().out.strip()
     assert len(key) >= 24
     assert client.post("/open311/v2/requests.json", post_form(key)).status_code == 200
+
+
+def test_cli_key_for_another_region_works_only_there(db, capsys, client):
+    from minsheng.cli import main
+
+    assert main(["open311-key", "--create", "无锡平台", "--region", "无锡市"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert client.post("/open311/v2/requests.json", post_form(key)).status_code == 403  # 杭州市 in the form
+    assert main(["open311-key", "--create", "x", "--region", "火星市"]) == 2
+    assert "没有名为 火星市 的区划" in capsys.readouterr().err
+
+
+@pytestmark_db
+def test_a_key_creates_appeals_only_in_its_own_region(client, api_key):
+    """The original attack: a key is issued for 杭州; it must not file appeals in 无锡."""
+    from minsheng.core.models import Region
+
+    wuxi = Region.objects.get(name="无锡市")
+    before = Appeal.objects.count()
+    for jurisdiction in ("无锡市", str(wuxi.pk)):
+        response = client.post("/open311/v2/requests.json", post_form(api_key, jurisdiction_id=jurisdiction))
+        assert response.status_code == 403 and "not valid for this jurisdiction_id" in response.json()[0]["description"]
+    # Nor through a district of another city named in the attribute.
+    wuxi_district = Region.objects.filter(parent=wuxi).first()
+    if wuxi_district is not None:
+        response = client.post("/open311/v2/requests.json",
+                               post_form(api_key, **{"attribute[district]": str(wuxi_district.pk)}))
+        assert response.status_code == 400
+    assert Appeal.objects.count() == before
+
+
+@pytestmark_db
+def test_posts_are_limited_per_key_and_per_phone(client, api_key, settings):
+    settings.APPEALS_RATE_LIMITS = {"key_per_hour": 3, "phone_per_day": 2}
+    assert client.post("/open311/v2/requests.json", post_form(api_key, phone="13700000001")).status_code == 200
+    assert client.post("/open311/v2/requests.json", post_form(api_key, phone="13700000001")).status_code == 200
+    by_phone = client.post("/open311/v2/requests.json", post_form(api_key, phone="+86 137 0000 0001"))
+    assert by_phone.status_code == 429 and "同一手机号" in by_phone.json()[0]["description"]
+    assert client.post("/open311/v2/requests.json", post_form(api_key, phone="13700000002")).status_code == 200
+    by_key = client.post("/open311/v2/requests.json", post_form(api_key, phone="13700000003"))
+    assert by_key.status_code == 429 and "接口密钥" in by_key.json()[0]["description"]
+    xml = client.post("/open311/v2/requests.xml", post_form(api_key, phone="13700000004"))
+    assert xml.status_code == 429 and ElementTree.fromstring(xml.content).find("error/code").text == "429"
+
+
+@pytestmark_db
+def test_the_secret_from_the_post_rates_and_the_listed_code_does_not(client, api_key, users, civil_affairs):
+    from minsheng.appeals import services
+
+    answer = client.post("/open311/v2/requests.json", post_form(api_key)).json()[0]
+    appeal = services.accept(Appeal.objects.get(code=answer["service_request_id"]), users["coordinator"],
+                             civil_affairs)
+    services.answer(appeal, users["liaison"], "已查处")
+    rate = f"/api/v1/appeals/track/{appeal.code}/rate/"
+    body = {"rating": "unsatisfied", "resolved": False}
+    assert client.post(rate, body, content_type="application/json").status_code == 400
+    done = client.post(rate, {**body, "secret": answer["secret"]}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "reopened"
 
 
 # --- the independent client against a running server ------------------------------------------------

@@ -1,5 +1,8 @@
 """An appeal's whole life in the browser: a citizen submits, the coordinator assigns, the unit answers,
-the citizen rates 不满意, it reopens, the unit answers again, the citizen is satisfied and it closes."""
+the citizen rates 不满意, it reopens, the unit answers again, the citizen is satisfied and it closes.
+
+Rating takes the secret shown once after submission (or the phone given): the public tracking code
+alone no longer rates."""
 
 import re
 
@@ -38,9 +41,13 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     page.get_by_role("button", name="提交留言").click()
     page.wait_for_url(re.compile(r".*/appeals/track/MS\w+/"))
     code = page.locator("#code").inner_text()
+    secret = page.locator("#secret").inner_text()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", secret)
     assert page.locator("#state").inner_text() == "待受理"
     track_url = page.url
     shot(page, "appeal-tracking")
+    page.reload()
+    assert page.locator("#secret").count() == 0  # shown once only
 
     # 2. The coordinator accepts and assigns the suggested unit.
     login(page, base, "coordinator")
@@ -65,9 +72,16 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     page.wait_for_selector("text=已答复，等待市民评价。")
     logout(page)
 
-    # 4. The citizen rates 不满意: it goes back to the unit.
+    # 4. Someone with the code only cannot rate; the citizen with the secret rates 不满意: back to the unit.
     page.goto(track_url)
     assert "老年食堂将于下月开业" in page.locator("#answer").inner_text()
+    page.get_by_label("评价密码或联系电话").fill("AAAA-BBBB")
+    page.get_by_label("满意", exact=True).check()
+    page.get_by_label("已解决").check()
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_selector("text=评价密码或联系电话不正确。")
+    assert page.locator("#state").inner_text() == "已答复"
+    page.get_by_label("评价密码或联系电话").fill(secret)
     page.get_by_label("不满意").check()
     page.get_by_label("未解决").check()
     page.get_by_label("评价意见").fill("没有具体开业时间")
@@ -84,8 +98,9 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     page.wait_for_selector("text=已答复，等待市民评价。")
     logout(page)
 
-    # 6. The citizen is satisfied: it closes.
+    # 6. The citizen, with the phone they gave this time, is satisfied: it closes.
     page.goto(track_url)
+    page.get_by_label("评价密码或联系电话").fill("135 1234 5678")
     page.get_by_label("满意", exact=True).check()
     page.get_by_label("已解决").check()
     page.get_by_role("button", name="提交评价").click()

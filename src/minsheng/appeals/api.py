@@ -1,7 +1,10 @@
 """REST API for appeals under /api/v1/appeals/: staff entry and workflow, categories, public tracking.
 
-Same rules as the pages: visibility and contact masking come from core.permissions; a step
-that does not fit the appeal's state answers 409 with the reason.
+Same rules as the pages: visibility and contact masking come from core.permissions, and a
+reader without the right to the citizen's data gets every free text masked; an appeal is entered
+only in a region the user coordinates and handed only to a unit of its region; a step that does
+not fit the appeal's state answers 409 with the reason. The public tracking endpoint reads by
+code and rates only with the submitter's secret (or phone), failures limited per address.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from rest_framework.response import Response
 
 from minsheng.appeals import selectors, services
 from minsheng.appeals.models import Appeal, AppealCategory
-from minsheng.appeals.privacy import scrub_text
+from minsheng.appeals.privacy import mask_text, masked_text
 from minsheng.core.api_fields import CodeRelatedField
 from minsheng.core.models import Region, Unit
-from minsheng.core.permissions import visible_appeals
+from minsheng.core.net import client_ip
+from minsheng.core.permissions import assignable_units, visible_appeals
 
 CODE = r"MS[A-Z0-9]{10}"
 _PHONE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
@@ -64,6 +68,25 @@ class AppealSerializer(serializers.ModelSerializer):
     def get_contact(self, appeal: Appeal) -> dict:
         return selectors.contact(self.context["request"].user, appeal).__dict__
 
+    def to_representation(self, appeal: Appeal) -> dict:
+        data = super().to_representation(appeal)
+        if not self.context["request"].user.has_perm("appeals.view_contact", appeal):
+            for key in ("title", "content", "address", "answer"):
+                data[key] = mask_text(data[key] or "")
+        return data
+
+
+class AppealCreatedSerializer(AppealSerializer):
+    secret = serializers.SerializerMethodField(
+        help_text="评价密码：只在登记成功（201）时返回这一次，请转告留言人；系统只保存其摘要")
+
+    class Meta(AppealSerializer.Meta):
+        fields = [*AppealSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+    def get_secret(self, appeal: Appeal) -> str:
+        return getattr(appeal, "secret", "")
+
 
 class AppealCreateSerializer(serializers.Serializer):
     category = CodeRelatedField(slug_field="code", queryset=AppealCategory.objects.filter(active=True))
@@ -95,10 +118,17 @@ class AppealCreateSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(),
+                                              help_text="诉求所在区划及其下级的单位，或您统筹的上级区划的单位")
     category = CodeRelatedField(slug_field="code", queryset=AppealCategory.objects.filter(active=True),
                                             required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_unit(self, unit: Unit) -> Unit:
+        # The unit receives the citizen's name and phone: never one of another city.
+        if not self.context["units"].filter(pk=unit.pk).exists():
+            raise serializers.ValidationError("这个单位不属于诉求所在区划，不能交办。")
+        return unit
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -109,6 +139,15 @@ class RateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Appeal.Rating.choices)
     resolved = serializers.BooleanField()
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    secret = serializers.CharField(max_length=30, required=False, allow_blank=True, default="",
+                                   help_text="提交时获得的评价密码")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="",
+                                  help_text="或：留言时填写的电话号码")
+
+    def validate(self, data: dict) -> dict:
+        if not data["secret"].strip() and not data["phone"].strip():
+            raise serializers.ValidationError("请提供评价密码或留言时填写的电话号码。")
+        return data
 
 
 class PublicAppealSerializer(serializers.ModelSerializer):
@@ -131,10 +170,15 @@ class PublicAppealSerializer(serializers.ModelSerializer):
         return str(appeal.unit or "")
 
     def get_title(self, appeal: Appeal) -> str:
-        return scrub_text(appeal.title)
+        return masked_text(appeal).title
 
     def get_content(self, appeal: Appeal) -> str:
-        return scrub_text(appeal.content)
+        return masked_text(appeal).content
+
+    def to_representation(self, appeal: Appeal) -> dict:
+        data = super().to_representation(appeal)
+        data["answer"] = mask_text(data["answer"] or "")
+        return data
 
 
 class Conflict(serializers.Serializer):
@@ -158,10 +202,14 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         filters = selectors.AppealFilters.from_params(self.request.query_params)
         return selectors.staff_appeals(self.request.user, filters)
 
-    def _step(self, perm: str, run) -> Response:
+    def _allowed(self, perm: str) -> Appeal:
         appeal = self.get_object()
         if not self.request.user.has_perm(perm, appeal):
             raise PermissionDenied
+        return appeal
+
+    def _step(self, perm: str, run, appeal: Appeal | None = None) -> Response:
+        appeal = appeal or self._allowed(perm)
         try:
             appeal = run(appeal)
         except services.WorkflowError as exc:
@@ -169,27 +217,33 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(AppealSerializer(visible_appeals(self.request.user).get(pk=appeal.pk),
                                          context=self.get_serializer_context()).data)
 
-    @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer, 200: AppealSerializer})
+    @extend_schema(request=AppealCreateSerializer, responses={201: AppealCreatedSerializer, 200: AppealSerializer})
     def create(self, request, *args, **kwargs) -> Response:
         if not request.user.has_perm("appeals.enter_appeal"):
             raise PermissionDenied
         data = AppealCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if not request.user.has_perm("appeals.enter_appeal", data.validated_data["region"]):
+            raise PermissionDenied("您不统筹这个区划，不能在此登记诉求。")
         intake = services.Intake(**data.validated_data)
+        context = self.get_serializer_context()
         try:
-            appeal, code = services.submit(intake, channel=Appeal.Channel.API, actor=request.user), 201
+            appeal = services.submit(intake, channel=Appeal.Channel.API, actor=request.user)
         except services.DuplicateSubmission as exc:
-            appeal, code = exc.appeal, 200
-        return Response(AppealSerializer(appeal, context=self.get_serializer_context()).data, status=code)
+            # The secret was given with the first answer only.
+            return Response(AppealSerializer(exc.appeal, context=context).data, status=200)
+        return Response(AppealCreatedSerializer(appeal, context=context).data, status=201)
 
     @extend_schema(request=AcceptSerializer, responses={200: AppealSerializer, 409: Conflict})
     @action(detail=True, methods=["post"])
     def accept(self, request, code: str | None = None) -> Response:
-        data = AcceptSerializer(data=request.data)
+        appeal = self._allowed("appeals.coordinate_appeal")
+        data = AcceptSerializer(data=request.data, context={"units": assignable_units(request.user, appeal.region)})
         data.is_valid(raise_exception=True)
         d = data.validated_data
         return self._step("appeals.coordinate_appeal",
-                          lambda appeal: services.accept(appeal, request.user, d["unit"], d["category"], d["note"]))
+                          lambda appeal: services.accept(appeal, request.user, d["unit"], d["category"], d["note"]),
+                          appeal)
 
     @extend_schema(request=AnswerSerializer, responses={200: AppealSerializer, 409: Conflict})
     @action(detail=True, methods=["post"])
@@ -201,7 +255,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class TrackViewSet(viewsets.GenericViewSet):
-    """Public: the citizen's code is the key; no account needed."""
+    """Public: the code reads the progress (numbers masked); rating needs the submitter's secret or phone."""
 
     serializer_class = PublicAppealSerializer
     permission_classes = [permissions.AllowAny]
@@ -213,16 +267,24 @@ class TrackViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, code: str | None = None) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=RateSerializer, responses={200: PublicAppealSerializer, 409: Conflict,
-                                                      400: OpenApiResponse(description="invalid rating")})
+    @extend_schema(request=RateSerializer, responses={
+        200: PublicAppealSerializer, 409: Conflict, 400: OpenApiResponse(description="invalid rating"),
+        403: OpenApiResponse(Conflict, description="wrong secret or phone"),
+        429: OpenApiResponse(Conflict, description="too many failed attempts from this address")})
     @action(detail=True, methods=["post"])
     def rate(self, request, code: str | None = None) -> Response:
         appeal = self.get_object()
         data = RateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
+        proof = d["secret"].strip() or d["phone"].strip()
         try:
-            appeal = services.rate(appeal, d["rating"], d["resolved"], d["comment"])
+            appeal = services.rate_as_citizen(appeal, proof, client_ip(request), d["rating"], d["resolved"],
+                                              d["comment"])
+        except services.RateLimited as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        except services.NotAuthorised as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except services.WorkflowError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_queryset().get(pk=appeal.pk)).data)

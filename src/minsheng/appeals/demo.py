@@ -14,12 +14,19 @@ import uuid
 from django.utils import timezone
 
 from minsheng.appeals import clock, defaults
-from minsheng.appeals.models import Appeal, AppealCategory, AppealEvent, AppealState, RoutingRule
-from minsheng.appeals.privacy import normalise_phone
+from minsheng.appeals.models import (
+    Appeal,
+    AppealCategory,
+    AppealEvent,
+    AppealState,
+    Publication,
+    RoutingRule,
+)
+from minsheng.appeals.privacy import mask_text, normalise_phone
 from minsheng.appeals.routing import AppealFacts, suggest
 from minsheng.appeals.services import load_rules
 from minsheng.core.calendar import work_calendar
-from minsheng.core.models import Region, Unit
+from minsheng.core.models import Region, Unit, User
 
 CITY = "杭州市"
 COUNT = 320
@@ -209,7 +216,25 @@ def seed_appeals(city: Region, today: datetime.date | None = None) -> int:
     for appeal, e in events:
         e.appeal_id = appeal.pk
     AppealEvent.objects.bulk_create([e for _a, e in events])
+    _approve_publications(appeals, now)
     return len(appeals)
+
+
+def _approve_publications(appeals: list[Appeal], now: datetime.datetime) -> None:
+    """The coordinator approved most consenting appeals for the board a day after acceptance;
+    every seventh still waits, so the approval queue has something in it."""
+    coordinator = User.objects.filter(username="coordinator").first()
+    if coordinator is None:
+        return
+    rows = []
+    for n, a in enumerate(appeals):
+        if not a.publish or a.accepted_at is None or n % 7 == 0:
+            continue
+        approved = min(now, a.accepted_at + datetime.timedelta(days=1))
+        answer = a.answer if a.answered_at is not None and a.answered_at <= approved else ""
+        rows.append(Publication(appeal=a, title=mask_text(a.title), content=mask_text(a.content),
+                                answer=mask_text(answer), approved_by=coordinator, approved_at=approved))
+    Publication.objects.bulk_create(rows)
 
 
 def new_code_seeded(rng: random.Random) -> str:

@@ -1,4 +1,8 @@
-"""The appeal list as .xlsx: personal columns only when a coordinator asked for them."""
+"""The appeal list as .xlsx: personal columns only when a coordinator asked for them.
+
+Without them, the free text is masked too (core.pii): a number typed into an appeal is as
+personal as the phone column.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from minsheng.appeals.models import Appeal
+from minsheng.appeals.privacy import shown
 
 
 def _when(moment) -> str:
@@ -29,7 +34,9 @@ def appeals_workbook(appeals: Iterable[Appeal], personal: bool) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for a in appeals:
-        row = [a.code, a.get_channel_display(), a.category.name, a.region.name, a.title, a.content, a.address,
+        private = not personal
+        row = [a.code, a.get_channel_display(), a.category.name, a.region.name, shown(a.title, private),
+               shown(a.content, private), shown(a.address, private),
                a.state.label, str(a.unit or ""), _when(a.received_at), _when(a.accepted_at), _when(a.handle_due),
                _when(a.answered_at), a.get_rating_display(),
                "" if a.resolved is None else (_("是") if a.resolved else _("否")),

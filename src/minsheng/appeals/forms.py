@@ -12,6 +12,7 @@ from minsheng.appeals.models import Appeal, AppealCategory
 from minsheng.appeals.photos import MAX_PHOTOS, PhotoError, check_photos
 from minsheng.appeals.services import Intake
 from minsheng.core.models import Region, Unit
+from minsheng.core.permissions import assignable_units, coordinated_regions
 
 _MOBILE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -101,13 +102,20 @@ class AppealForm(forms.Form):
 
 
 class StaffAppealForm(AppealForm):
-    """A call to the hotline, typed by the operator: the caller may decline to give a name."""
+    """A call to the hotline, typed by the operator: the caller may decline to give a name.
+
+    Only in the regions the operator's coordinator account covers: a call for another city is
+    that city's to register.
+    """
 
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
+        if user is None or not user.is_superuser:
+            ids = coordinated_regions(user) if user is not None else set()
+            self.fields["region"].queryset = Region.objects.filter(pk__in=ids)
 
     def clean_id_number(self) -> str:
         number = self.cleaned_data["id_number"].strip().upper()
@@ -116,28 +124,30 @@ class StaffAppealForm(AppealForm):
         return number
 
 
+def _units(user, region: Region | None):
+    # Those of the appeal's region and below, and of the regions above that the user coordinates.
+    if user is None or region is None:
+        return Unit.objects.none()
+    return assignable_units(user, region).select_related("region").order_by("needs_review", "region_id", "id")
+
+
 class AcceptForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("承办单位"))
     category = forms.ModelChoiceField(AppealCategory.objects.filter(active=True), label=_("类别"))
     note = forms.CharField(label=_("交办意见"), max_length=500, required=False)
 
-    def __init__(self, *args, region: Region | None = None, **kwargs):
+    def __init__(self, *args, region: Region | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The city's units and those of its districts: the region's own level and the one above it.
-        ids = set()
-        if region is not None:
-            ids = {region.pk, *(r.pk for r in region.ancestors())}
-        self.fields["unit"].queryset = Unit.objects.filter(region_id__in=ids).order_by("needs_review", "id")
+        self.fields["unit"].queryset = _units(user, region)
 
 
 class ReassignForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("改派至"))
     reason = forms.CharField(label=_("改派理由"), max_length=500)
 
-    def __init__(self, *args, region: Region | None = None, **kwargs):
+    def __init__(self, *args, region: Region | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = {region.pk, *(r.pk for r in region.ancestors())} if region is not None else set()
-        self.fields["unit"].queryset = Unit.objects.filter(region_id__in=ids).order_by("needs_review", "id")
+        self.fields["unit"].queryset = _units(user, region)
 
 
 class AnswerForm(forms.Form):
@@ -154,6 +164,8 @@ class DecisionForm(forms.Form):
 
 
 class RatingForm(forms.Form):
+    proof = forms.CharField(label=_("评价密码或联系电话"), max_length=30,
+                            help_text=_("提交留言时获得的评价密码（如 ABCD-EFGH），或留言时填写的电话号码"))
     rating = forms.ChoiceField(label=_("满意度"), choices=Appeal.Rating.choices, widget=forms.RadioSelect)
     resolved = forms.TypedChoiceField(label=_("问题是否已解决"), choices=[("1", _("已解决")), ("0", _("未解决"))],
                                       coerce=lambda v: v == "1", widget=forms.RadioSelect)
@@ -163,3 +175,16 @@ class RatingForm(forms.Form):
 
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=20)
+
+
+class PublicationForm(forms.Form):
+    """The text a coordinator approves for the public board; phone and ID numbers are masked on saving."""
+
+    title = forms.CharField(label=_("公开标题"), max_length=100)
+    content = forms.CharField(label=_("公开内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    answer = forms.CharField(label=_("公开答复"), max_length=4000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), max_length=300, required=False)

@@ -96,10 +96,25 @@ class RoutingRule(models.Model):
         return self.name
 
 
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone and typed back
+
+
 def new_code() -> str:
-    # Unguessable: knowing the code is what lets a citizen follow and rate the appeal without an account.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "MS" + "".join(secrets.choice(alphabet) for _ in range(10))
+    # The public id: it reads the appeal's progress and is published (Open311, the board), so it
+    # authorises nothing. Rating takes the secret below, or the phone the citizen gave.
+    return "MS" + "".join(secrets.choice(ALPHABET) for _ in range(10))
+
+
+def new_secret() -> str:
+    """The rating secret: given once to whoever submitted, as ABCD-EFGH (40 bits; failures are limited)."""
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def secret_hash(code: str, secret: str) -> str:
+    # Case, spaces and dashes as the citizen types them do not matter; the code salts the hash.
+    plain = "".join(ch for ch in secret.upper() if ch.isalnum())
+    return hashlib.sha256(f"{code}:{plain}".encode()).hexdigest()
 
 
 class Open311Key(models.Model):
@@ -135,6 +150,8 @@ class Appeal(models.Model):
         UNSATISFIED = "unsatisfied", _("不满意")
 
     code = models.CharField(_("查询码"), max_length=20, unique=True, default=new_code)
+    # Only the hash of the rating secret (see new_secret); empty for appeals made before it existed.
+    secret_hash = models.CharField(max_length=64, blank=True)
     # One per submitted form: a second POST of the same form finds the first appeal instead of a copy.
     submission_key = models.UUIDField(unique=True, default=uuid.uuid4)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
@@ -194,6 +211,37 @@ class Appeal(models.Model):
         return f"{self.code} {self.title}"
 
 
+class Publication(models.Model):
+    """A coordinator's approval to show an appeal on the public board, with the text as it is shown.
+
+    The citizen's consent (Appeal.publish) only lets a coordinator consider it; nothing goes
+    public until approved, the public reads only the approved text, and a withdrawal takes it
+    off again. Approving again after a withdrawal or a new answer updates the same row.
+    """
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, related_name="publication")
+    title = models.CharField(_("公开标题"), max_length=100)
+    content = models.TextField(_("公开内容"), max_length=4000)
+    answer = models.TextField(_("公开答复"), max_length=4000, blank=True)
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("批准时间"))
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回理由"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("公开审核")
+        verbose_name_plural = _("公开审核")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def live(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class AppealPhoto(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(upload_to="appeals/%Y/%m/")
@@ -227,6 +275,8 @@ class AppealEvent(models.Model):
         KEY_SUPERVISION = "key_supervision", _("重点督办")
         DUPLICATE = "duplicate", _("疑似重复")
         EXPORTED = "exported", _("导出个人信息")
+        PUBLISHED = "published", _("批准公开")
+        WITHDRAWN = "withdrawn", _("撤回公开")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("环节"), max_length=30, choices=Kind.choices)

@@ -3,8 +3,13 @@
 Mapping: a service is an appeal category; a jurisdiction is a city (its id or name); a request's
 ``service_request_id`` is the appeal's tracking code, and the ``token`` a POST returns is the
 submission key, resolvable at ``tokens/{token}``. The request list shows only appeals whose
-authors agreed to publication; asking for ids explicitly (``service_request_id=``) reads any,
-since the code is what the citizen was given. No personal data leaves through this API.
+authors agreed to publication and whose publication a coordinator approved, in the approved
+text; asking for ids explicitly (``service_request_id=``) reads any, since the code is what the
+citizen was given. No personal data leaves through this API: every text is masked (core.pii).
+
+A POST needs an API key, creates appeals only in the key's own region, and is limited per key
+and per phone. Its answer carries ``secret``, the rating secret, this once (only its hash is kept):
+the tracking code is public, rating takes the secret or the phone the citizen gave.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from minsheng.appeals import services
+from minsheng.appeals import selectors, services
 from minsheng.appeals.forms import appeal_regions
-from minsheng.appeals.models import Appeal, AppealCategory, AppealState
-from minsheng.appeals.privacy import scrub_text
+from minsheng.appeals.models import Appeal, AppealCategory
+from minsheng.appeals.privacy import public_text
 from minsheng.core.models import Region
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -165,19 +170,20 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 
 def request_json(appeal: Appeal) -> dict:
     due = appeal.handle_due or appeal.accept_due
+    text = public_text(appeal)
     return {
         "service_request_id": appeal.code,
         "status": "open" if appeal.state.is_open else "closed",
-        "status_notes": appeal.state.label + (f"：{scrub_text(appeal.answer)}" if appeal.answer else ""),
+        "status_notes": appeal.state.label + (f"：{text.answer}" if text.answer else ""),
         "service_name": appeal.category.name,
         "service_code": appeal.category.code,
-        "description": scrub_text(f"{appeal.title}\n{appeal.content}")[:4000],
+        "description": f"{text.title}\n{text.content}"[:4000],
         "agency_responsible": str(appeal.unit) if appeal.unit else None,
         "service_notice": f"办理时限 {appeal.category.limit.describe()}",
         "requested_datetime": _iso(appeal.received_at),
         "updated_datetime": _iso(appeal.updated_at),
         "expected_datetime": _iso(due) if appeal.state.is_open else None,
-        "address": appeal.address or None,
+        "address": text.address or None,
         "address_id": None,
         "zipcode": None,
         "lat": float(appeal.latitude) if appeal.latitude is not None else None,
@@ -197,12 +203,12 @@ def _date_param(request: HttpRequest, key: str) -> datetime.datetime | None:
 
 
 def _requests(request: HttpRequest):
-    appeals = Appeal.objects.select_related("category", "state", "unit")
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
+        appeals = Appeal.objects.select_related("category", "state", "unit", "publication")
         return appeals.filter(code__in=ids[:MAX_RESULTS]).order_by("-received_at")
     region = jurisdiction(request.GET.get("jurisdiction_id", ""))
-    appeals = appeals.filter(publish=True).exclude(state_id=AppealState.SUBMITTED)
+    appeals = selectors.public_appeals()
     if region is not None:
         appeals = appeals.filter(region_id__in=region.descendant_ids())
     codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
@@ -273,9 +279,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         address=address, latitude=lat, longitude=long, name=name, phone=request.POST.get("phone", "")[:20],
         publish=request.POST.get("attribute[publish]", "") == "yes", submission_key=token,
     )
-    appeal = services.submit(intake, channel=Appeal.Channel.OPEN311, actor_label=f"Open311：{key.name}", api_key=key)
-    notice = f"已收到，1 个工作日内受理，办理时限 {category.limit.describe()}"
-    data = [{"service_request_id": appeal.code, "token": str(token), "service_notice": notice, "account_id": None}]
+    try:
+        # Limited per key and per phone; not per address, which is the calling platform's.
+        appeal = services.submit(intake, channel=Appeal.Channel.OPEN311, actor_label=f"Open311：{key.name}",
+                                 api_key=key, rate_limit=True)
+    except services.RateLimited as exc:
+        raise Open311Error(429, str(exc)) from None
+    notice = (f"已收到，1 个工作日内受理，办理时限 {category.limit.describe()}。"
+              f"评价密码 {appeal.secret}（只返回这一次，请转告留言人，评价答复时需要）")
+    data = [{"service_request_id": appeal.code, "token": str(token), "service_notice": notice, "account_id": None,
+             "secret": appeal.secret}]
     return render(data, fmt, "service_requests", "request")
 
 
@@ -290,7 +303,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 @endpoint
 @require_http_methods(["GET"])
 def request_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    appeal = Appeal.objects.select_related("category", "state", "unit").filter(code=code).first()
+    appeal = Appeal.objects.select_related("category", "state", "unit", "publication").filter(code=code).first()
     if appeal is None:
         raise Open311Error(404, f"service_request_id not found: {code}")
     return render([request_json(appeal)], fmt, "service_requests", "request")

@@ -1,48 +1,46 @@
-"""Masking a citizen's personal data for everyone but the handling unit and the coordinator."""
+"""What of an appeal each reader may see.
+
+The masking itself is core.pii's (one implementation for the whole project); this module decides
+which text of an appeal goes through it. Readers without ``appeals.view_contact`` (leaders,
+deputies, the public, an export without personal data) get every free text masked; the public
+reads an appeal's approved publication when it has one.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-# Mobile numbers and 18-character resident ID numbers typed into the free text of an appeal.
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![\dXx])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dXx])")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
+from minsheng.core.pii import mask_id_number, mask_name, mask_phone, mask_text, normalise_phone
 
-
-def mask_name(name: str) -> str:
-    """张三 -> 张*, 欧阳娜娜 -> 欧***: the family name is kept so an answer can still address the person."""
-    name = name.strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
+__all__ = ["PublicText", "mask_id_number", "mask_name", "mask_phone", "mask_text", "masked_text",
+           "normalise_phone", "public_text", "shown"]
 
 
-def mask_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
+def shown(text: str, private: bool) -> str:
+    """``text`` as a reader sees it: masked when the reader has no right to the citizen's data."""
+    return mask_text(text or "") if private else (text or "")
 
 
-def mask_id_number(number: str) -> str:
-    number = number.strip()
-    if len(number) < 8:
-        return "*" * len(number)
-    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+@dataclass(frozen=True)
+class PublicText:
+    title: str
+    content: str
+    answer: str
+    address: str
+    approved: bool
 
 
-def scrub_text(text: str) -> str:
-    """Citizens often write their number or ID into the text itself; public pages mask those too."""
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
-    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+def public_text(appeal) -> PublicText:
+    """The text an anonymous reader gets: the coordinator's approved version while it is live,
+    otherwise the appeal's own text with every number masked."""
+    publication = getattr(appeal, "publication", None)
+    if publication is not None and publication.live:
+        return PublicText(mask_text(publication.title), mask_text(publication.content),
+                          mask_text(publication.answer), mask_text(appeal.address), approved=True)
+    return masked_text(appeal)
 
 
-def normalise_phone(phone: str) -> str:
-    """Digits only, without a +86 / 0086 prefix, so that the same phone compares equal."""
-    digits = re.sub(r"\D", "", phone)
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
-            return digits[len(prefix):]
-    return digits
+def masked_text(appeal) -> PublicText:
+    """The appeal's own text with every number masked: what its tracking code reads."""
+    return PublicText(mask_text(appeal.title), mask_text(appeal.content), mask_text(appeal.answer),
+                      mask_text(appeal.address), approved=False)

@@ -69,6 +69,7 @@ class AppealFilters:
     colour: str = ""
     key_supervision: bool = False
     escalated: bool = False
+    publication: str = ""  # "pending": consenting, not yet approved for the board; "public": on it
     q: str = ""
 
     @classmethod
@@ -84,6 +85,7 @@ class AppealFilters:
             category=as_int("category"), unit=as_int("unit"), region=as_int("region"),
             colour=colour if colour in {"yellow", "red"} else "",
             key_supervision=params.get("key_supervision") == "1", escalated=params.get("escalated") == "1",
+            publication=params.get("publication", "") if params.get("publication") in {"pending", "public"} else "",
             q=params.get("q", "").strip()[:100],
         )
 
@@ -106,6 +108,10 @@ def staff_appeals(user, filters: AppealFilters) -> QuerySet[Appeal]:
         appeals = appeals.filter(key_supervision=True)
     if filters.escalated:
         appeals = appeals.filter(escalation__gt=0)
+    if filters.publication == "pending":
+        appeals = appeals.filter(publish=True, publication__isnull=True).exclude(state_id=S.SUBMITTED)
+    elif filters.publication == "public":
+        appeals = appeals.filter(publication__isnull=False, publication__withdrawn_at__isnull=True)
     if filters.q:
         appeals = appeals.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q)
                                  | Q(code__iexact=filters.q) | Q(address__icontains=filters.q))
@@ -142,9 +148,11 @@ def filter_choices(user) -> dict:
 
 
 def public_appeals() -> QuerySet[Appeal]:
-    """What the public list shows: only appeals whose authors agreed, and never before acceptance."""
-    return (Appeal.objects.filter(publish=True).exclude(state_id=S.SUBMITTED)
-            .select_related("category", "region", "state", "unit").order_by("-received_at", "-id"))
+    """What the public board and the Open311 list show: appeals whose authors agreed and whose
+    publication a coordinator approved and has not withdrawn (their approved text, not the appeal's)."""
+    return (Appeal.objects.filter(publish=True, publication__isnull=False, publication__withdrawn_at__isnull=True)
+            .exclude(state_id=S.SUBMITTED)
+            .select_related("category", "region", "state", "unit", "publication").order_by("-received_at", "-id"))
 
 
 def public_events(appeal: Appeal) -> QuerySet[AppealEvent]:

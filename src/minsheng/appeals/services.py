@@ -2,7 +2,9 @@
 
 Every change runs in a transaction on a locked row and leaves an AppealEvent with who and when.
 Permission checks are the views' job (through core.permissions); these functions enforce the
-workflow: which step may follow which, and what each step does to the clock.
+workflow: which step may follow which, and what each step does to the clock. One rule of
+scope is checked here too, because every write path reaches it: an appeal is handed only to a
+unit of its own region (core.permissions.assignable_units).
 """
 
 from __future__ import annotations
@@ -30,17 +32,28 @@ from minsheng.appeals.models import (
     ExportLog,
     Extension,
     Open311Key,
+    Publication,
     RoutingRule,
+    new_secret,
+    secret_hash,
 )
 from minsheng.appeals.photos import CheckedPhoto
-from minsheng.appeals.privacy import normalise_phone
+from minsheng.appeals.privacy import mask_text, normalise_phone
 from minsheng.appeals.routing import AppealFacts, Rule, Suggestion, parse_keywords, suggest
+from minsheng.core import ratelimit
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region, Unit, User
+from minsheng.core.permissions import assignable_units
 from minsheng.plans.models import Category, Plan, Project
 
 S = AppealState
-DEFAULT_RATE_LIMITS = {"ip_per_hour": 5, "phone_per_day": 3}
+# Overridable one by one in settings.APPEALS_RATE_LIMITS.
+DEFAULT_RATE_LIMITS = {
+    "ip_per_hour": 5,  # public form, per client address
+    "phone_per_day": 3,  # public form and Open311 together, per phone
+    "key_per_hour": 1000,  # Open311, per API key (a city platform relays many citizens)
+    "proof_failures_per_hour": 5,  # wrong rating secret or phone, per client address
+}
 
 
 class WorkflowError(ValueError):
@@ -49,6 +62,10 @@ class WorkflowError(ValueError):
 
 class RateLimited(WorkflowError):
     pass
+
+
+class NotAuthorised(WorkflowError):
+    """The rating secret (or phone) given does not match the appeal."""
 
 
 class DuplicateSubmission(WorkflowError):
@@ -126,21 +143,43 @@ def suggest_unit(category: AppealCategory, region: Region, text: str) -> Suggest
 # --- intake --------------------------------------------------------------------------------------
 
 
-def check_rate_limit(ip: str | None, phone: str, now: datetime.datetime | None = None) -> None:
-    """Counted from the appeals table itself, so every app server and worker sees the same count."""
-    now = _now(now)
-    limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "APPEALS_RATE_LIMITS", {})}
-    if ip:
-        recent = Appeal.objects.filter(submitted_ip=ip, received_at__gte=now - datetime.timedelta(hours=1)).count()
-        if recent >= limits["ip_per_hour"]:
-            raise RateLimited(_("同一网络地址一小时内最多提交 %(n)d 件，请稍后再试或拨打 12345。")
-                              % {"n": limits["ip_per_hour"]})
-    key = normalise_phone(phone)
-    if key:
-        recent = Appeal.objects.filter(phone_key=key, received_at__gte=now - datetime.timedelta(days=1)).count()
-        if recent >= limits["phone_per_day"]:
-            raise RateLimited(_("同一手机号一天内最多提交 %(n)d 件，请稍后再试或拨打 12345。")
-                              % {"n": limits["phone_per_day"]})
+def _limits() -> dict[str, int]:
+    return {**DEFAULT_RATE_LIMITS, **getattr(settings, "APPEALS_RATE_LIMITS", {})}
+
+
+def _submission_rates() -> list[tuple[str, ratelimit.Rate, str]]:
+    limits = _limits()
+    return [
+        ("appeals.ip", ratelimit.Rate(limits["ip_per_hour"], 3600),
+         _("同一网络地址一小时内最多提交 %(n)d 件，请稍后再试或拨打 12345。") % {"n": limits["ip_per_hour"]}),
+        ("appeals.phone", ratelimit.Rate(limits["phone_per_day"], 86400),
+         _("同一手机号一天内最多提交 %(n)d 件，请稍后再试或拨打 12345。") % {"n": limits["phone_per_day"]}),
+        ("appeals.key", ratelimit.Rate(limits["key_per_hour"], 3600),
+         _("这个接口密钥一小时内最多提交 %(n)d 件。") % {"n": limits["key_per_hour"]}),
+    ]
+
+
+def _submitters(ip: str | None, phone: str, api_key: Open311Key | None) -> dict[str, str]:
+    return {"appeals.ip": ip or "", "appeals.phone": normalise_phone(phone),
+            "appeals.key": str(api_key.pk) if api_key else ""}
+
+
+def check_rate_limit(ip: str | None, phone: str, api_key: Open311Key | None = None) -> None:
+    """Refuse a submission over the quota of its address, phone or Open311 key (those given).
+
+    Counted in the shared cache (core.ratelimit); only registered appeals count, so a form sent
+    back for a correction costs nothing.
+    """
+    who = _submitters(ip, phone, api_key)
+    for scope, rate, message in _submission_rates():
+        if ratelimit.exceeded(scope, who[scope], rate):
+            raise RateLimited(message)
+
+
+def _count_submission(ip: str | None, phone: str, api_key: Open311Key | None) -> None:
+    who = _submitters(ip, phone, api_key)
+    for scope, rate, _message in _submission_rates():
+        ratelimit.hit(scope, who[scope], rate)
 
 
 def _title(intake: Intake) -> str:
@@ -175,8 +214,10 @@ def submit(intake: Intake, *, channel: str, actor: User | None = None, actor_lab
            now: datetime.datetime | None = None) -> Appeal:
     """Register an appeal: clock started, unit suggested, likely duplicate linked, photos stored.
 
-    Raises DuplicateSubmission when the same form (submission_key) was already registered, and
-    RateLimited when ``rate_limit`` is set (public form) and the address or phone is over its quota.
+    The returned appeal carries ``secret``, the plain rating secret, to be shown to the submitter
+    this once: only its hash is stored. Raises DuplicateSubmission when the same form
+    (submission_key) was already registered, and RateLimited when ``rate_limit`` is set (public
+    form, Open311) and the address, phone or API key is over its quota.
     """
     now = _now(now)
     key = intake.submission_key or uuid.uuid4()
@@ -184,7 +225,7 @@ def submit(intake: Intake, *, channel: str, actor: User | None = None, actor_lab
     if existing:
         raise DuplicateSubmission(existing)
     if rate_limit:
-        check_rate_limit(ip, intake.phone, now)
+        check_rate_limit(ip, intake.phone, api_key)
     suggestion = suggest_unit(intake.category, intake.region, f"{intake.title}\n{intake.content}")
     appeal = Appeal(
         submission_key=key, channel=channel, category=intake.category, region=intake.region,
@@ -195,6 +236,8 @@ def submit(intake: Intake, *, channel: str, actor: User | None = None, actor_lab
         suggested_unit_id=suggestion.unit_id, suggestion=suggestion.explain(),
         received_at=now, accept_due=clock.accept_deadline(now, work_calendar()),
     )
+    secret = new_secret()
+    appeal.secret_hash = secret_hash(appeal.code, secret)
     try:
         with transaction.atomic():
             appeal.save()
@@ -212,10 +255,20 @@ def submit(intake: Intake, *, channel: str, actor: User | None = None, actor_lab
         if existing:
             raise DuplicateSubmission(existing) from None
         raise
+    if rate_limit:
+        _count_submission(ip, intake.phone, api_key)
+    appeal.secret = secret
     return appeal
 
 
 # --- workflow ------------------------------------------------------------------------------------
+
+
+def _check_unit(appeal: Appeal, user: User, unit: Unit) -> None:
+    # The unit gets the citizen's name and phone: never one outside the appeal's region.
+    if not assignable_units(user, appeal.region).filter(pk=unit.pk).exists():
+        raise WorkflowError(_("「%(unit)s」不属于诉求所在区划（%(region)s）及其上级统筹范围，不能交办。")
+                            % {"unit": unit, "region": appeal.region})
 
 
 @transaction.atomic
@@ -224,6 +277,7 @@ def accept(appeal: Appeal, user: User, unit: Unit, category: AppealCategory | No
     """受理并交办: the handling clock starts now, on the (possibly corrected) category's limit."""
     now = _now(now)
     appeal = _locked(appeal, {S.SUBMITTED}, _("受理"))
+    _check_unit(appeal, user, unit)
     if category is not None:
         appeal.category = category
     appeal.unit = unit
@@ -239,6 +293,7 @@ def reassign(appeal: Appeal, user: User, unit: Unit, reason: str, now: datetime.
     """The clock keeps running: a wrong first assignment is the office's delay, not the citizen's."""
     now = _now(now)
     appeal = _locked(appeal, {S.ACCEPTED, S.HANDLING, S.REOPENED}, _("改派"))
+    _check_unit(appeal, user, unit)
     before = appeal.unit
     appeal.unit = unit
     appeal.state_id = S.ACCEPTED if appeal.state_id == S.HANDLING else appeal.state_id
@@ -297,6 +352,30 @@ def rate(appeal: Appeal, rating: str, resolved: bool, comment: str = "",
     else:
         _move(appeal, S.RATED, AppealEvent.Kind.RATED, now, None, _("重办后仍不满意，待统筹单位裁定"), label=_("系统"))
     return appeal
+
+
+def proof_matches(appeal: Appeal, proof: str) -> bool:
+    """The rating secret the submitter was given, or the phone they wrote (however formatted)."""
+    proof = (proof or "").strip()
+    if not proof:
+        return False
+    if appeal.secret_hash and secrets.compare_digest(secret_hash(appeal.code, proof), appeal.secret_hash):
+        return True
+    return bool(appeal.phone_key) and secrets.compare_digest(normalise_phone(proof), appeal.phone_key)
+
+
+def rate_as_citizen(appeal: Appeal, proof: str, ip: str | None, rating: str, resolved: bool,
+                    comment: str = "", now: datetime.datetime | None = None) -> Appeal:
+    """A rating from the public page or API: only with the secret or phone, and failures limited
+    per address, so the published tracking code alone can neither close nor reopen an appeal."""
+    limits = _limits()
+    rate_ = ratelimit.Rate(limits["proof_failures_per_hour"], 3600)
+    if ratelimit.exceeded("appeals.proof", ip or "", rate_):
+        raise RateLimited(_("验证失败次数过多，请一小时后再试，或拨打 12345。"))
+    if not proof_matches(appeal, proof):
+        ratelimit.hit("appeals.proof", ip or "", rate_)
+        raise NotAuthorised(_("评价密码或联系电话不正确。"))
+    return rate(appeal, rating, resolved, comment, now)
 
 
 @transaction.atomic
@@ -403,6 +482,64 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
                    note=_("%(step)s超期，升级至%(whom)s") % {"step": step, "whom": whom})
             raised += 1
     return raised
+
+
+# --- publication on the public board ----------------------------------------------------------------
+
+
+def publication_draft(appeal: Appeal) -> dict[str, str]:
+    """What the approval form starts from: the live publication's text, else the appeal's own, masked."""
+    draft = {"title": mask_text(appeal.title), "content": mask_text(appeal.content),
+             "answer": mask_text(appeal.answer)}
+    publication = Publication.objects.filter(appeal=appeal).first()
+    if publication is not None:
+        # The coordinator's own edits are the starting point, even after a withdrawal; an answer
+        # given since the approval replaces the approved one.
+        draft.update(title=publication.title, content=publication.content)
+        if not answer_changed_since(appeal, publication):
+            draft["answer"] = publication.answer
+    return draft
+
+
+def answer_changed_since(appeal: Appeal, publication: Publication | None) -> bool:
+    return (publication is not None and appeal.answered_at is not None
+            and appeal.answered_at > publication.approved_at)
+
+
+@transaction.atomic
+def approve_publication(appeal: Appeal, user: User, title: str, content: str, answer: str = "",
+                        now: datetime.datetime | None = None) -> Publication:
+    """Put the appeal on the public board with this text; numbers left in it are masked all the same."""
+    now = _now(now)
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if not appeal.publish:
+        raise WorkflowError(_("留言人未同意公开，不能公开。"))
+    if appeal.state_id == S.SUBMITTED:
+        raise WorkflowError(_("诉求尚未受理，不能公开。"))
+    title, content, answer = (mask_text(t.strip()) for t in (title, content, answer))
+    if not title or not content:
+        raise WorkflowError(_("公开标题和内容不能为空。"))
+    Publication.objects.update_or_create(appeal=appeal, defaults={
+        "title": title[:100], "content": content[:4000], "answer": answer[:4000], "approved_by": user,
+        "approved_at": now, "withdrawn_by": None, "withdrawn_at": None, "withdraw_reason": "",
+    })
+    _event(appeal, AppealEvent.Kind.PUBLISHED, now, user, note=_("批准在留言板公开"), public=False)
+    return appeal.publication
+
+
+@transaction.atomic
+def withdraw_publication(appeal: Appeal, user: User, reason: str = "",
+                         now: datetime.datetime | None = None) -> Publication:
+    now = _now(now)
+    publication = Publication.objects.select_for_update().filter(appeal=appeal).first()
+    if publication is None or not publication.live:
+        raise WorkflowError(_("这件诉求没有在留言板公开。"))
+    publication.withdrawn_by, publication.withdrawn_at = user, now
+    publication.withdraw_reason = reason.strip()[:300]
+    publication.save()
+    _event(appeal, AppealEvent.Kind.WITHDRAWN, now, user,
+           note=_("撤回公开。%(r)s") % {"r": publication.withdraw_reason}, public=False)
+    return publication
 
 
 # --- keys, exports, candidate projects ------------------------------------------------------------

@@ -29,6 +29,8 @@ staff = ([
     path("<str:code>/close/", views.close, name="close"),
     path("<str:code>/reopen/", views.reopen, name="reopen"),
     path("<str:code>/key-supervision/", views.key_supervision, name="key_supervision"),
+    path("<str:code>/publication/", views.publish, name="publish"),
+    path("<str:code>/publication/withdraw/", views.withdraw, name="withdraw"),
 ], "appeals")
 
 router = SimpleRouter()

@@ -22,25 +22,28 @@ from minsheng.appeals.forms import (
     AppealForm,
     DecisionForm,
     ExtensionForm,
+    PublicationForm,
     RatingForm,
     ReassignForm,
     StaffAppealForm,
     TrackForm,
+    WithdrawForm,
 )
-from minsheng.appeals.models import Appeal, AppealPhoto, AppealState, Extension
+from minsheng.appeals.models import Appeal, AppealPhoto, AppealState, Extension, Publication
+from minsheng.appeals.privacy import mask_text, masked_text, public_text, shown
 from minsheng.core.models import Region
 from minsheng.core.net import client_ip
 
 S = AppealState
-
-
+SECRET_SESSION_KEY = "appeals.secret.%s"
 
 
 # --- public ----------------------------------------------------------------------------------------
 
 
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "appeals/board.html", {"appeals": selectors.public_appeals()[:100]})
+    items = [(a, public_text(a)) for a in selectors.public_appeals()[:100]]
+    return render(request, "appeals/board.html", {"items": items})
 
 
 def submit(request: HttpRequest) -> HttpResponse:
@@ -55,8 +58,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             # Everything typed stays in the form; only the photos must be chosen again.
             form.add_error(None, str(exc))
             return render(request, "appeals/submit.html", {"form": form}, status=429)
-        messages.success(request, _("留言已提交。请记下查询码 %(code)s，凭它查询办理进度并评价。")
-                         % {"code": appeal.code})
+        # The confirmation page shows the secret once, from this browser's session, then forgets it.
+        request.session[SECRET_SESSION_KEY % appeal.code] = appeal.secret
+        messages.success(request, _("留言已提交。请记下查询码 %(code)s（查询进度）和下面的评价密码"
+                                    "（评价答复时用，只显示这一次）。") % {"code": appeal.code})
         return redirect("appeals_public:track_detail", code=appeal.code)
     status = 400 if request.method == "POST" else 200
     return render(request, "appeals/submit.html", {"form": form}, status=status)
@@ -73,24 +78,38 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the tracking code reads the progress, every number masked; rating needs the
+    secret given at submission or the phone the citizen wrote."""
     appeal = get_object_or_404(Appeal.objects.select_related("category", "region", "state", "unit"), code=code)
     form = RatingForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
-            services.rate(appeal, form.cleaned_data["rating"], form.cleaned_data["resolved"],
-                          form.cleaned_data["comment"])
+            services.rate_as_citizen(appeal, d["proof"], client_ip(request), d["rating"], d["resolved"], d["comment"])
             messages.success(request, _("感谢您的评价。"))
+        except services.RateLimited as exc:
+            form.add_error("proof", str(exc))
+            status = 429
+        except services.NotAuthorised as exc:
+            form.add_error("proof", str(exc))
+            status = 403
         except services.WorkflowError as exc:
             # Rated already (another tab, a double click): say so; the rating on record stands.
             messages.error(request, str(exc))
-        return redirect("appeals_public:track_detail", code=code)
+        if status == 200:
+            return redirect("appeals_public:track_detail", code=code)
+    elif form.errors:
+        status = 400
     context = {
         "appeal": appeal,
-        "events": selectors.public_events(appeal),
+        "text": masked_text(appeal),
+        "secret": request.session.pop(SECRET_SESSION_KEY % code, None) if request.method == "GET" else None,
+        "events": [(e, mask_text(e.note)) for e in selectors.public_events(appeal)],
         "rating_form": form if appeal.state_id == S.ANSWERED else None,
         "clock": selectors.with_clocks([appeal])[0][1],
     }
-    return render(request, "appeals/track_detail.html", context, status=400 if form.errors else 200)
+    return render(request, "appeals/track_detail.html", context, status=status)
 
 
 # --- staff -----------------------------------------------------------------------------------------
@@ -106,17 +125,23 @@ def _appeal(request: HttpRequest, code: str) -> Appeal:
     return appeal
 
 
-def _require(request: HttpRequest, perm: str, appeal: Appeal | None = None) -> None:
-    if not request.user.has_perm(perm, appeal):
+def _require(request: HttpRequest, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def _private(request: HttpRequest, appeal: Appeal) -> bool:
+    """Whether this reader gets the appeal's texts masked (leaders, deputies: no right to the citizen's data)."""
+    return not request.user.has_perm("appeals.view_contact", appeal)
 
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.AppealFilters.from_params(request.GET)
     appeals = selectors.staff_appeals(request.user, filters)
+    rows = [(a, clock, _private(request, a)) for a, clock in selectors.with_clocks(appeals[:200])]
     context = {
-        "rows": selectors.with_clocks(appeals[:200]),
+        "rows": rows,
         "total": appeals.count(),
         "filters": filters,
         "choices": selectors.filter_choices(request.user),
@@ -130,13 +155,18 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_new(request: HttpRequest) -> HttpResponse:
     _require(request, "appeals.enter_appeal")
-    form = StaffAppealForm(request.POST or None, request.FILES or None)
+    # The form offers only the regions this coordinator covers; the check below holds for a forged POST too.
+    form = StaffAppealForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        _require(request, "appeals.enter_appeal", form.cleaned_data["region"])
         try:
             appeal = services.submit(form.intake(), channel=Appeal.Channel.PHONE, actor=request.user)
         except services.DuplicateSubmission as exc:
-            appeal = exc.appeal
-        messages.success(request, _("已登记，查询码 %(code)s（请告知来电人）。") % {"code": appeal.code})
+            messages.success(request, str(exc))
+            return redirect("appeals:detail", code=exc.appeal.code)
+        messages.success(request, _("已登记，查询码 %(code)s，评价密码 %(secret)s"
+                                    "（请告知来电人，评价密码只显示这一次）。")
+                         % {"code": appeal.code, "secret": appeal.secret})
         return redirect("appeals:detail", code=appeal.code)
     return render(request, "appeals/staff_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -157,11 +187,17 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
         "close": coordinates and appeal.state_id in {S.ANSWERED, S.RATED},
         "reopen": coordinates and appeal.state_id == S.RATED,
     }
+    private = _private(request, appeal)
+    publication = Publication.objects.filter(appeal=appeal).select_related("approved_by", "withdrawn_by").first()
     context = {
         "appeal": appeal,
+        "private": private,
+        "text": {"title": shown(appeal.title, private), "content": shown(appeal.content, private),
+                 "address": shown(appeal.address, private), "answer": shown(appeal.answer, private),
+                 "rating_comment": shown(appeal.rating_comment, private)},
         "clock": selectors.with_clocks([appeal])[0][1],
         "contact": selectors.contact(user, appeal),
-        "events": selectors.staff_events(appeal),
+        "events": [(e, shown(e.note, private)) for e in selectors.staff_events(appeal)],
         "photos": appeal.photos.all(),
         "duplicates": appeal.duplicates.all(),
         "extension": selectors.pending_extension(appeal),
@@ -169,8 +205,15 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
         "candidates": appeal.candidates.select_related("project__plan"),
         "coordinates": coordinates,
         "steps": steps,
-        "accept_form": AcceptForm(region=appeal.region, initial={"unit": initial_unit, "category": appeal.category_id}),
-        "reassign_form": ReassignForm(region=appeal.region),
+        "accept_form": AcceptForm(region=appeal.region, user=user,
+                                  initial={"unit": initial_unit, "category": appeal.category_id}),
+        "reassign_form": ReassignForm(region=appeal.region, user=user),
+        "publication": publication,
+        "can_publish": user.has_perm("appeals.publish_appeal", appeal) and appeal.publish
+        and appeal.state_id != S.SUBMITTED,
+        "answer_changed": services.answer_changed_since(appeal, publication),
+        "publication_form": PublicationForm(initial=services.publication_draft(appeal)),
+        "withdraw_form": WithdrawForm(),
         "answer_form": AnswerForm(),
         "extension_form": ExtensionForm(),
         "decision_form": DecisionForm(),
@@ -200,7 +243,7 @@ def _form_errors(form) -> str:
 @require_POST
 def accept(request: HttpRequest, code: str) -> HttpResponse:
     def act(appeal: Appeal) -> str:
-        form = AcceptForm(request.POST, region=appeal.region)
+        form = AcceptForm(request.POST, region=appeal.region, user=request.user)
         if not form.is_valid():
             raise services.WorkflowError(_form_errors(form))
         d = form.cleaned_data
@@ -214,7 +257,7 @@ def accept(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def reassign(request: HttpRequest, code: str) -> HttpResponse:
     def act(appeal: Appeal) -> str:
-        form = ReassignForm(request.POST, region=appeal.region)
+        form = ReassignForm(request.POST, region=appeal.region, user=request.user)
         if not form.is_valid():
             raise services.WorkflowError(_form_errors(form))
         services.reassign(appeal, request.user, form.cleaned_data["unit"], form.cleaned_data["reason"])
@@ -295,6 +338,32 @@ def key_supervision(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    def act(appeal: Appeal) -> str:
+        form = PublicationForm(request.POST)
+        if not form.is_valid():
+            raise services.WorkflowError(_form_errors(form))
+        d = form.cleaned_data
+        services.approve_publication(appeal, request.user, d["title"], d["content"], d["answer"])
+        return _("已批准在留言板公开。")
+
+    return _step(request, code, "appeals.publish_appeal", act)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    def act(appeal: Appeal) -> str:
+        form = WithdrawForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.withdraw_publication(appeal, request.user, reason)
+        return _("已从留言板撤回。")
+
+    return _step(request, code, "appeals.publish_appeal", act)
+
+
+@login_required
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     # Photos can show faces and doorplates: served only to those who may see the appeal, never from /media/.
     item = get_object_or_404(AppealPhoto.objects.select_related("appeal"), pk=pk)
@@ -347,9 +416,12 @@ def candidate(request: HttpRequest) -> HttpResponse:
     _require(request, "appeals.create_candidate")
     region = get_object_or_404(Region, pk=request.POST.get("region", "0") if request.POST.get("region", "").isdigit()
                                else 0)
+    # The draft plan is the region's: only a coordinator of that region makes one, from its own appeals.
+    _require(request, "appeals.create_candidate", region)
     keyword = request.POST.get("keyword", "").strip()[:50]
     ids = [int(i) for i in request.POST.getlist("appeal") if i.isdigit()]
-    visible = list(selectors.visible_appeals(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = list(selectors.visible_appeals(request.user).filter(pk__in=ids, region_id__in=region.descendant_ids())
+                   .values_list("pk", flat=True))
     try:
         made = services.create_candidate_project(request.user, keyword, region, visible)
     except services.WorkflowError as exc:

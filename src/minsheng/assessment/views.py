@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_POST
 from minsheng.assessment import exports, forms, selectors, services
 from minsheng.assessment.compute import scheme_weights
 from minsheng.assessment.models import Rating, Run, Score, Survey
+from minsheng.core import ratelimit
+from minsheng.core.net import client_ip
 from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.plans.models import Plan
 
@@ -156,13 +159,33 @@ def surveys(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors, "surveys": selectors.surveys(plan), "results": selectors.survey_results(plan)})
 
 
+# Overridable in settings.SURVEY_RATE_LIMITS. Generous per address: a whole office or a mobile
+# carrier's users can share one; the per-project cap bounds what many addresses can stuff.
+SURVEY_RATE_LIMITS = {"address_per_project_per_day": 5, "project_per_hour": 300}
+
+
+def _survey_rates() -> tuple[ratelimit.Rate, ratelimit.Rate]:
+    limits = {**SURVEY_RATE_LIMITS, **getattr(settings, "SURVEY_RATE_LIMITS", {})}
+    return (ratelimit.Rate(limits["address_per_project_per_day"], 86400),
+            ratelimit.Rate(limits["project_per_hour"], 3600))
+
+
 def public_survey(request: HttpRequest, pk: int) -> HttpResponse:
     """The public's questionnaire: only for open surveys on published, public projects."""
     survey = get_object_or_404(Survey.objects.select_related("project__plan"), pk=pk, is_open=True,
                                project__in=visible_projects(request.user))
     form = forms.AnswerForm(survey, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        per_address, per_project = _survey_rates()
+        address = f"{client_ip(request) or ''}:{survey.project_id}"
+        project = str(survey.project_id)
+        if (ratelimit.exceeded("survey.address", address, per_address)
+                or ratelimit.exceeded("survey.project", project, per_project)):
+            form.add_error(None, _("提交过于频繁，请稍后再试。"))
+            return render(request, "assessment/public_survey.html", {"survey": survey, "form": form}, status=429)
         d = form.cleaned_data
         services.answer_survey(survey, d["rating"], d["region"], d["comment"])
+        ratelimit.hit("survey.address", address, per_address)
+        ratelimit.hit("survey.project", project, per_project)
         return render(request, "assessment/public_thanks.html", {"survey": survey})
     return render(request, "assessment/public_survey.html", {"survey": survey, "form": form})

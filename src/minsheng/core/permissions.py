@@ -229,15 +229,42 @@ def reads_appeal_figures(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in REGION_ROLES)
 
 
+@rules.predicate
+def coordinates_region(user, region) -> bool:
+    """A coordinator writing into a region (a call taken, a candidate project): only those they
+    coordinate. Without a region it answers whether the user coordinates anywhere (menus)."""
+    if not is_coordinator(user):
+        return False
+    return region is None or user.is_superuser or region.pk in coordinated_regions(user)
+
+
+def assignable_units(user, region) -> QuerySet:
+    """The units an appeal in ``region`` may be handed to by ``user``.
+
+    Those of the region and the regions below it, and those of the regions above it that the
+    user coordinates: a district's appeal may go to a bureau of its city, but an appeal never
+    goes to another city's units, nor to a higher government the coordinator does not run.
+    """
+    from minsheng.core.models import Unit
+
+    if region is None or not user.is_authenticated:
+        return Unit.objects.none()
+    ids = region.descendant_ids()
+    above = {r.pk for r in region.ancestors()}
+    ids |= above if user.is_superuser else above & coordinated_regions(user)
+    return Unit.objects.filter(region_id__in=ids)
+
+
 rules.add_perm("appeals.view_appeal", can_view_appeal)
 rules.add_perm("appeals.change_appeal", coordinates_appeal | handles_appeal)
 rules.add_perm("appeals.coordinate_appeal", coordinates_appeal)
 rules.add_perm("appeals.handle_appeal", handles_appeal)
 rules.add_perm("appeals.view_contact", coordinates_appeal | handles_appeal)
-rules.add_perm("appeals.enter_appeal", is_coordinator)
+rules.add_perm("appeals.enter_appeal", coordinates_region)  # obj: the appeal's region
 rules.add_perm("appeals.export_personal", is_coordinator)
 rules.add_perm("appeals.view_figures", reads_appeal_figures)
-rules.add_perm("appeals.create_candidate", is_coordinator)
+rules.add_perm("appeals.create_candidate", coordinates_region)  # obj: the candidate's region
+rules.add_perm("appeals.publish_appeal", coordinates_appeal)
 
 
 # --- supervision and assessment -------------------------------------------------------------------

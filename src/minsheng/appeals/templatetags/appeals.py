@@ -2,7 +2,7 @@
 
 from django import template
 
-from minsheng.appeals.privacy import scrub_text
+from minsheng.appeals import privacy
 
 register = template.Library()
 
@@ -10,4 +10,10 @@ register = template.Library()
 @register.filter
 def scrub(text: str) -> str:
     """Mask phone and ID numbers a citizen typed into the text, for anything the public can read."""
-    return scrub_text(text or "")
+    return privacy.mask_text(text or "")
+
+
+@register.filter
+def shown(text: str, private: bool) -> str:
+    """``{{ a.title|shown:private }}``: masked for a reader without the right to the citizen's data."""
+    return privacy.shown(text, private)
