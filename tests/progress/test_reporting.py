@@ -61,7 +61,7 @@ def test_liaison_submits_lead_returns_liaison_resubmits_coordinator_accepts(clie
     target = project.targets.get()
     period = periods[6]
     login(client, users["liaison"])
-    start = client.get(f"/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
+    start = client.post(f"/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
     report = Report.objects.get(project=project, unit=users["liaison"].unit, period=period)
     assert start["Location"] == f"/staff/progress/reports/{report.pk}/"
 

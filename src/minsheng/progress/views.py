@@ -65,13 +65,19 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def start_report(request: HttpRequest, project_pk: int, period_pk: int) -> HttpResponse:
+    """A GET only looks (an existing report, or a button to start one); the draft is made by a POST."""
     project = get_object_or_404(Project, pk=project_pk)
     period = get_object_or_404(Period, pk=period_pk, plan_id=project.plan_id)
     unit = request.user.unit
     if unit is None or unit not in services.reporting_units(project):
         raise PermissionDenied
-    report = services.open_report(project, unit, period)
-    return redirect("progress:report", pk=report.pk)
+    if request.method == "POST":
+        report = services.open_report(project, unit, period)
+        return redirect("progress:report", pk=report.pk)
+    existing = Report.objects.filter(project=project, unit=unit, period=period).first()
+    if existing is not None:
+        return redirect("progress:report", pk=existing.pk)
+    return render(request, "progress/start_report.html", {"project": project, "period": period, "unit": unit})
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
