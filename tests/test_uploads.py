@@ -133,3 +133,20 @@ def _zip(members: dict[str, bytes]) -> bytes:
 def test_documents_that_do_not_open_are_refused(data, message):
     with pytest.raises(UploadRejected, match=message.replace("(", r"\(").replace(")", r"\)")):
         check_document(upload("材料.docx", data))
+
+
+@pytest.mark.django_db
+def test_files_written_in_a_transaction_that_fails_are_removed(settings, tmp_path):
+    from django.db import transaction
+
+    from minsheng.appeals.models import AppealPhoto
+    from minsheng.core.uploads import stored_files
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    checked = check_photo(upload("现场.png", png()))
+    photo = AppealPhoto()  # its folder does not depend on a parent record
+    with pytest.raises(RuntimeError), stored_files() as files, transaction.atomic():
+        files.save(photo.file, checked)
+        assert (tmp_path / "media" / photo.file.name).is_file()
+        raise RuntimeError("the save was refused after the file was written")
+    assert not any(p.is_file() for p in (tmp_path / "media").rglob("*"))

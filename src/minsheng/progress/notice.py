@@ -611,16 +611,19 @@ def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> N
         docx_bytes = render_docx(figures)
         _beat(notice.pk, attempt)
         xlsx_bytes = render_xlsx(figures)
-        _beat(notice.pk, attempt)
         stem = f"notice-{notice.plan_id}-{notice.number:03d}"
         notice.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
         written.append(notice.docx.name)
         notice.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
         written.append(notice.xlsx.name)
-        done = mine.update(figures=figures, title=figures["title"], docx=notice.docx.name, xlsx=notice.xlsx.name,
-                           state=Notice.State.READY, error="", heartbeat_at=timezone.now())
-        if not done:
+        finished = {"figures": figures, "title": figures["title"], "state": Notice.State.READY, "error": "",
+                    "heartbeat_at": timezone.now()}
+        if not mine.update(docx=notice.docx.name, xlsx=notice.xlsx.name, **finished):
             raise _Superseded
+        for name, value in finished.items():
+            setattr(notice, name, value)
+        notice.attempts = attempt
+        return notice
     except _Superseded:
         logger.warning("notice %s attempt %s was superseded; its result is dropped", notice_id, attempt)
         _delete_files(notice, written)
