@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -529,7 +530,6 @@ def create_notice(plan: Plan, period: Period, user) -> Notice:
     raise AssertionError("unreachable")
 
 
-STALE_MESSAGE = "生成中断：超过{minutes}分钟没有进展（后台任务可能已中止），可重新生成，期数不变"
 # A notice that keeps killing its worker (out of memory…) is retried automatically this many times only.
 MAX_AUTO_ATTEMPTS = 3
 
@@ -560,7 +560,8 @@ def is_stale(notice: Notice, now: datetime.datetime | None = None) -> bool:
 
 
 def stale_message() -> str:
-    return STALE_MESSAGE.format(minutes=max(1, round(stale_after().total_seconds() / 60)))
+    minutes = max(1, round(stale_after().total_seconds() / 60))
+    return _("生成中断：超过%(minutes)d分钟没有进展（后台任务可能已中止），可重新生成，期数不变") % {"minutes": minutes}
 
 
 class _Superseded(Exception):
