@@ -218,8 +218,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from minsheng.progress.notice import sweep_stale_notices
+
     config = settings.TASKS["default"]
     queues = config.get("QUEUES") or ["default"]
+    # Notices a killed worker left 生成中 are queued again (or, tried too often, marked failed).
+    for notice in sweep_stale_notices(retry=True):
+        print(f"中断的通报：{notice.title}（{notice.get_state_display()}）")
     if config["BACKEND"].startswith("django_tasks_rq"):
         # django-tasks-rq needs its own Job class in the worker to run django.tasks tasks.
         call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=args.burst, with_scheduler=True)

@@ -141,6 +141,9 @@ if TASKS_MODE not in TASK_BACKENDS:
 TASKS = {"default": TASK_BACKENDS[TASKS_MODE]}
 # Defined whatever the mode, so that a test can switch TASKS to RQ alone.
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+# A notice 生成中 with no progress for this many seconds is taken as abandoned (its worker was
+# killed): shown as failed and retryable under the same number, and requeued by `minsheng worker`.
+MINSHENG_NOTICE_TIMEOUT = int(os.environ.get("MINSHENG_NOTICE_TIMEOUT", "900"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -30,6 +30,7 @@ def test_report_round_trip_changes_the_overview(live_server, demo_data, page, sh
 
     sign_in(page, base, "liaison")
     page.goto(f"{base}/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
+    page.get_by_role("button", name="开始填写").click()
     page.get_by_label(f"{target.get_op_display()}{target.value.normalize():f}{target.unit}").fill("150")
     page.get_by_label("进展情况").fill("已建成助餐点150个，正在验收")
     page.get_by_label("现场照片").set_input_files(str(photo))

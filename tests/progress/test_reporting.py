@@ -16,10 +16,10 @@ from minsheng.progress import services
 from minsheng.progress.models import Report, ReportEvent
 from minsheng.progress.selectors import plan_progress
 from minsheng.progress.status import Status
-from tests.helpers import login
+from tests.helpers import login, png
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def test_due_dates_move_past_national_day_and_2027_counts_monday_to_friday():
@@ -61,7 +61,7 @@ def test_liaison_submits_lead_returns_liaison_resubmits_coordinator_accepts(clie
     target = project.targets.get()
     period = periods[6]
     login(client, users["liaison"])
-    start = client.get(f"/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
+    start = client.post(f"/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
     report = Report.objects.get(project=project, unit=users["liaison"].unit, period=period)
     assert start["Location"] == f"/staff/progress/reports/{report.pk}/"
 
@@ -195,7 +195,7 @@ def test_report_is_on_time_before_its_due_date(users, project, periods):
 
 @pytest.mark.parametrize(
     "name, data, message",
-    [("photo.jpg", b"MZ\x90\x00 an executable", "不是 JPEG/PNG/WebP 图片"),
+    [("photo.jpg", b"MZ\x90\x00 an executable", "不是可识别的照片（仅支持 JPEG、PNG、WebP）"),
      ("big.png", PNG + b"\x00" * (10 * 1024 * 1024), "超过 10 MB")],
 )
 def test_photos_are_checked_by_content_and_size(client, users, project, periods, name, data, message):

@@ -15,9 +15,9 @@ from minsheng.progress.selectors import plan_progress
 from minsheng.supervision import services
 from minsheng.supervision.halfyear import halfyear_figures
 from minsheng.supervision.models import Finding, Inspection
-from tests.helpers import login
+from tests.helpers import login, png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()  # a real photo: uploads are decoded
 
 
 @pytest.fixture

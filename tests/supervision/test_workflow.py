@@ -6,12 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.core.models import Unit
+from minsheng.core.uploads import UploadRejected
 from minsheng.progress.models import FlaggedSupervision
-from minsheng.progress.uploads import UploadRejected
 from minsheng.supervision import selectors, services
 from minsheng.supervision.models import Finding, Inspection
+from tests.helpers import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()  # a real photo: uploads are decoded
 
 
 def photo(name="after.png", data=PNG):

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image
+
+from minsheng.core import uploads as upload_checks
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 4
 MAX_PIXELS = 40_000_000  # a 12-megapixel phone photo is far below; a decompression bomb is far above
-FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
 
 class PhotoError(ValueError):
@@ -32,26 +32,12 @@ class CheckedPhoto:
 
 
 def check_photo(upload: UploadedFile) -> CheckedPhoto:
-    name = upload.name or ""
-    if upload.size > MAX_BYTES:
-        raise PhotoError(_("照片「%(name)s」超过 5 MB，请压缩后再上传。") % {"name": name})
+    """Decoded like every other upload (core.uploads), within the message board's own size caps."""
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            kind, (width, height) = image.format, image.size
-            if width * height > MAX_PIXELS:
-                raise PhotoError(_("照片「%(name)s」像素过多。") % {"name": name})
-            image.verify()
-    except PhotoError:
-        raise
-    except Exception as exc:  # Pillow raises many types for "not an image"; all mean the same here
-        raise PhotoError(_("「%(name)s」不是可识别的照片（仅支持 JPEG、PNG、WebP）。") % {"name": name}) from exc
-    finally:
-        upload.seek(0)
-    if kind not in FORMATS:
-        raise PhotoError(_("「%(name)s」的格式不受支持（仅支持 JPEG、PNG、WebP）。") % {"name": name})
-    content_type, extension = FORMATS[kind]
-    return CheckedPhoto(upload, content_type, extension, width, height)
+        checked = upload_checks.check_photo(upload, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
+    except upload_checks.UploadRejected as exc:
+        raise PhotoError(str(exc)) from exc
+    return CheckedPhoto(upload, checked.content_type, checked.extension, checked.width, checked.height)
 
 
 def check_photos(uploads: list[UploadedFile]) -> list[CheckedPhoto]:

@@ -151,7 +151,8 @@ def sees_report(user, report) -> bool:
 
 def visible_reports(user, reports: QuerySet) -> QuerySet:
     """The reports a user may read: their unit's, those on projects their unit leads (reviewers),
-    their region's (coordinators), and those on projects leaders and deputies can see."""
+    their region's (coordinators), and, for leaders and deputies, those on the projects they see
+    in their own region's plans (another city's public project does not open its internal reports)."""
     from minsheng.plans.models import ProjectUnit
 
     if not user.is_authenticated:
@@ -160,7 +161,7 @@ def visible_reports(user, reports: QuerySet) -> QuerySet:
         return reports
     scope = Q(project__plan__region_id__in=coordinated_regions(user))
     if user.role in {User.Role.LEADER, User.Role.DEPUTY}:
-        scope |= Q(project__in=visible_projects(user))
+        scope |= Q(project__in=visible_projects(user), project__plan__region_id__in=_region_ids(user))
     if user.role in UNIT_ROLES and user.unit_id:
         scope |= Q(unit_id=user.unit_id)
         if user.role == User.Role.REVIEWER:

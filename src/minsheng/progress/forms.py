@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.uploads import CheckedUpload, UploadRejected, check_document, check_photo
 from minsheng.progress.models import Report, SiteState
 
 _AMOUNT = {"max_digits": 20, "decimal_places": 4, "required": False, "min_value": 0}
@@ -45,6 +46,25 @@ class ReportForm(forms.Form):
                                                             choices=[("", "—"), *SiteState.State.choices])
         if targets:
             del self.fields["percent_complete"]
+
+    def _checked(self, name: str, check) -> CheckedUpload | None:
+        # Decoded and checked here, stored only by save_report together with the saved report.
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        try:
+            return check(upload)
+        except UploadRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_photos(self) -> CheckedUpload | None:
+        return self._checked("photos", check_photo)
+
+    def clean_files(self) -> CheckedUpload | None:
+        return self._checked("files", check_document)
+
+    def uploads(self) -> list[CheckedUpload]:
+        return [c for c in (self.cleaned_data.get("photos"), self.cleaned_data.get("files")) if c]
 
     def target_rows(self):
         return [(t, self[f"target_{t.pk}"], self[f"reason_{t.pk}"], self[f"over_{t.pk}"], self.previous.get(t.pk))

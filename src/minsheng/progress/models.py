@@ -270,6 +270,11 @@ class Notice(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A worker killed mid-way leaves a notice 生成中 for ever: these tell a live build from a dead one.
+    # queued or retried → heartbeat_at; a worker takes it → attempts + 1, started_at; each stage → heartbeat_at.
+    attempts = models.PositiveIntegerField(_("生成次数"), default=0)
+    started_at = models.DateTimeField(_("本次开始生成"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("进展通报")

@@ -13,10 +13,12 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -519,7 +521,7 @@ def create_notice(plan: Plan, period: Period, user) -> Notice:
         try:
             with transaction.atomic():
                 number = (plan.notices.aggregate(n=Max("number"))["n"] or 0) + 1
-                return Notice.objects.create(plan=plan, period=period, number=number,
+                return Notice.objects.create(plan=plan, period=period, number=number, heartbeat_at=timezone.now(),
                                              title=notice_title(plan, period, number), created_by=user)
         except IntegrityError:
             # Two coordinators asked at once and took the same number: the loser takes the next.
@@ -528,35 +530,138 @@ def create_notice(plan: Plan, period: Period, user) -> Notice:
     raise AssertionError("unreachable")
 
 
+# A notice that keeps killing its worker (out of memory…) is retried automatically this many times only.
+MAX_AUTO_ATTEMPTS = 3
+
+
+def stale_after() -> datetime.timedelta:
+    """How long a notice may show no sign of life before it counts as abandoned (MINSHENG_NOTICE_TIMEOUT)."""
+    return datetime.timedelta(seconds=settings.MINSHENG_NOTICE_TIMEOUT)
+
+
+def _stale_q(now: datetime.datetime | None = None) -> Q:
+    cutoff = (now or timezone.now()) - stale_after()
+    # Notices queued before heartbeats were recorded count from their creation.
+    return Q(state=Notice.State.QUEUED) & (Q(heartbeat_at__lt=cutoff)
+                                           | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+
+
+def stale_notices(plan: Plan | None = None, now: datetime.datetime | None = None) -> QuerySet[Notice]:
+    """生成中 notices with no progress for longer than the timeout: their worker died or never came."""
+    notices = Notice.objects.filter(_stale_q(now))
+    return notices.filter(plan=plan) if plan is not None else notices
+
+
+def is_stale(notice: Notice, now: datetime.datetime | None = None) -> bool:
+    if notice.state != Notice.State.QUEUED:
+        return False
+    last = notice.heartbeat_at or notice.created_at
+    return last < (now or timezone.now()) - stale_after()
+
+
+def stale_message() -> str:
+    minutes = max(1, round(stale_after().total_seconds() / 60))
+    return _("生成中断：超过%(minutes)d分钟没有进展（后台任务可能已中止），可重新生成，期数不变") % {"minutes": minutes}
+
+
+class _Superseded(Exception):
+    """This attempt is no longer the notice's current one (swept as stale, or retried)."""
+
+
+def _claim(notice: Notice) -> int | None:
+    """Take a queued notice for this worker: the attempt number, or None if another has it.
+
+    A second job for the same notice (a queue that delivers twice, a retry racing the original)
+    finds it started and not stale, and leaves it alone.
+    """
+    now = timezone.now()
+    free = Q(started_at__isnull=True) | _stale_q(now)
+    attempt = notice.attempts + 1
+    taken = Notice.objects.filter(free, pk=notice.pk, state=Notice.State.QUEUED, attempts=notice.attempts).update(
+        attempts=attempt, started_at=now, heartbeat_at=now)
+    return attempt if taken else None
+
+
+def _beat(notice_id: int, attempt: int) -> None:
+    alive = Notice.objects.filter(pk=notice_id, state=Notice.State.QUEUED, attempts=attempt).update(
+        heartbeat_at=timezone.now())
+    if not alive:
+        raise _Superseded
+
+
 def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> Notice:
     """Fill a queued notice's figures and files; READY, or FAILED with the error recorded.
 
     Only a QUEUED notice is built: a queue that runs a job twice must not rewrite a notice that
-    is ready or already published.
+    is ready or already published. Each write is conditional on this attempt still being the
+    notice's current one, so a worker that was given up on (stale) cannot overwrite its retry.
     """
     notice = Notice.objects.select_related("plan__region", "period").get(pk=notice_id)
     if notice.state != Notice.State.QUEUED:
         return notice
+    attempt = _claim(notice)
+    if attempt is None:
+        notice.refresh_from_db()
+        return notice
+    mine = Notice.objects.filter(pk=notice.pk, state=Notice.State.QUEUED, attempts=attempt)
+    written: list = []
     try:
         progress = plan_progress(notice.plan, notice_date(notice.period))
         figures = notice_figures(progress, notice.number, notice.period, issued_on)
-        docx_bytes, xlsx_bytes = render_docx(figures), render_xlsx(figures)
+        _beat(notice.pk, attempt)
+        docx_bytes = render_docx(figures)
+        _beat(notice.pk, attempt)
+        xlsx_bytes = render_xlsx(figures)
         stem = f"notice-{notice.plan_id}-{notice.number:03d}"
-        for field in (notice.docx, notice.xlsx):
-            if field:
-                field.delete(save=False)
         notice.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+        written.append(notice.docx.name)
         notice.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
+        written.append(notice.xlsx.name)
+        finished = {"figures": figures, "title": figures["title"], "state": Notice.State.READY, "error": "",
+                    "heartbeat_at": timezone.now()}
+        if not mine.update(docx=notice.docx.name, xlsx=notice.xlsx.name, **finished):
+            raise _Superseded
+        for name, value in finished.items():
+            setattr(notice, name, value)
+        notice.attempts = attempt
+        return notice
+    except _Superseded:
+        logger.warning("notice %s attempt %s was superseded; its result is dropped", notice_id, attempt)
+        _delete_files(notice, written)
     except Exception as exc:
         logger.exception("notice %s failed", notice_id)
-        notice.state = Notice.State.FAILED
-        notice.error = str(exc) if isinstance(exc, NoticeError) else f"{type(exc).__name__}: {exc}"
-        notice.save(update_fields=["state", "error"])
-        return notice
-    notice.figures, notice.title = figures, figures["title"]
-    notice.state, notice.error = Notice.State.READY, ""
-    notice.save(update_fields=["figures", "title", "docx", "xlsx", "state", "error"])
+        _delete_files(notice, written)
+        mine.update(state=Notice.State.FAILED,
+                    error=str(exc) if isinstance(exc, NoticeError) else f"{type(exc).__name__}: {exc}")
+    notice.refresh_from_db()
     return notice
+
+
+def _delete_files(notice: Notice, names: list[str]) -> None:
+    for name in names:
+        notice.docx.storage.delete(name)
+
+
+def sweep_stale_notices(plan: Plan | None = None, retry: bool = False,
+                        now: datetime.datetime | None = None) -> list[Notice]:
+    """Stale 生成中 notices become 生成失败 with the reason, to be retried under the same number.
+
+    With ``retry`` (the worker on start-up) each is queued again instead, unless it has already
+    been tried MAX_AUTO_ATTEMPTS times (a notice that kills its worker must not loop for ever).
+    """
+    swept = []
+    for notice in stale_notices(plan, now).order_by("pk"):
+        if retry and notice.attempts < MAX_AUTO_ATTEMPTS:
+            if _requeue(notice, now):
+                swept.append(notice)
+            continue
+        failed = Notice.objects.filter(_stale_q(now), pk=notice.pk, attempts=notice.attempts).update(
+            state=Notice.State.FAILED, error=stale_message())
+        if failed:
+            swept.append(notice)
+    for notice in swept:
+        notice.refresh_from_db()
+    return swept
 
 
 def _enqueue(notice_id: int) -> None:
@@ -584,12 +689,19 @@ def request_notice(plan: Plan, period: Period, user) -> Notice:
     return notice
 
 
+def _requeue(notice: Notice, now: datetime.datetime | None = None) -> bool:
+    """Queue a failed or stale notice again (same row, same number); False if it is neither."""
+    retryable = Q(state=Notice.State.FAILED) | _stale_q(now)
+    updated = Notice.objects.filter(retryable, pk=notice.pk).update(
+        state=Notice.State.QUEUED, error="", started_at=None, heartbeat_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: _enqueue(notice.pk))
+    return bool(updated)
+
+
 def retry_notice(notice: Notice) -> Notice:
-    """Build a FAILED notice again under the same number."""
-    updated = Notice.objects.filter(pk=notice.pk, state=Notice.State.FAILED).update(
-        state=Notice.State.QUEUED, error="")
-    if not updated:
-        raise NoticeError("只有生成失败的通报可以重新生成")
-    transaction.on_commit(lambda: _enqueue(notice.pk))
+    """Build a FAILED (or stale 生成中) notice again under the same number."""
+    if not _requeue(notice):
+        raise NoticeError("只有生成失败或已中断的通报可以重新生成")
     notice.refresh_from_db()
     return notice

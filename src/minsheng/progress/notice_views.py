@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng.plans.models import Plan
 from minsheng.progress.models import Notice, Period
-from minsheng.progress.notice import NoticeError, request_notice, retry_notice
+from minsheng.progress.notice import NoticeError, is_stale, request_notice, retry_notice, stale_message
 from minsheng.progress.services import ensure_periods
 
 CONTENT_TYPES = {
@@ -44,8 +44,14 @@ def plan_notices(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已开始生成《%(title)s》") % {"title": notice.title})
         return redirect("progress:notices", pk=plan.pk)
     periods = [p for p in ensure_periods(plan, timezone.localdate()) if p.reports.exists()]
+    notices = list(plan.notices.select_related("period"))
+    now = timezone.now()
+    for notice in notices:
+        # Shown as failed and retryable without writing on a GET; the worker's sweep records it.
+        notice.stale = is_stale(notice, now)
     return render(request, "progress/notices.html", {
-        "plan": plan, "notices": plan.notices.select_related("period"), "periods": periods, "can_issue": can_issue,
+        "plan": plan, "notices": notices, "periods": periods, "can_issue": can_issue,
+        "stale_message": stale_message(),
     })
 
 
@@ -68,6 +74,8 @@ def notice_action(request: HttpRequest, pk: int) -> HttpResponse:
             retry_notice(notice)
         except NoticeError as exc:
             messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已重新开始生成《%(title)s》") % {"title": notice.title})
     else:
         raise Http404
     return redirect("progress:notices", pk=notice.plan_id)

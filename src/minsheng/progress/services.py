@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Unit
+from minsheng.core.uploads import CheckedUpload, stored_files
 from minsheng.plans.models import Plan, Project, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress.models import (
@@ -25,7 +27,6 @@ from minsheng.progress.models import (
     SiteState,
     TargetFigure,
 )
-from minsheng.progress.uploads import check_upload
 
 COUNTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
 
@@ -122,37 +123,45 @@ def _check_figures(report: Report, figures: dict[int, dict]) -> None:
         raise ReportProblems(problems)
 
 
-@transaction.atomic
 def save_report(report: Report, user, version: int, fields: dict, figures: dict[int, dict],
-                allocation_figures: dict[int, Decimal], site_states: dict[int, str] | None = None) -> Report:
+                allocation_figures: dict[int, Decimal], site_states: dict[int, str] | None = None,
+                uploads: Sequence[CheckedUpload] = ()) -> Report:
     """Save a draft. Refuses a stale form (``version``) and figures that need a reason.
 
     ``figures`` maps target id → {"value", "decrease_reason", "over_target_confirmed"}.
+    ``uploads`` (photos and documents, already checked) are stored with the report, in the same
+    transaction: a refused save leaves neither a row nor a file, so a retry adds them once.
     """
     if not report.editable:
         raise WorkflowError("该报告已报送，不能修改；如需更正请联系牵头单位退回")
     _check_figures(report, figures)
-    updated = Report.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1, **fields)
-    if not updated:
-        raise ReportConflict
-    for target_id, entry in figures.items():
-        TargetFigure.objects.update_or_create(
-            report=report, target_id=target_id,
-            defaults={"value": entry["value"], "decrease_reason": entry.get("decrease_reason", ""),
-                      "over_target_confirmed": bool(entry.get("over_target_confirmed"))},
-        )
-    report.target_figures.exclude(target_id__in=figures).delete()
-    for allocation_id, value in allocation_figures.items():
-        AllocationFigure.objects.update_or_create(report=report, allocation_id=allocation_id,
-                                                  defaults={"value": value})
-    report.allocation_figures.exclude(allocation_id__in=allocation_figures).delete()
-    for site_id, state in (site_states or {}).items():
-        SiteState.objects.update_or_create(report=report, site_id=site_id, defaults={"state": state})
-    report.refresh_from_db()
-    # The history row gets the user: save through the model once (no field changes).
-    report._history_user = user
-    report.save(update_fields=["updated_at"])
-    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SAVED, by=user)
+    with stored_files() as files, transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1, **fields)
+        if not updated:
+            raise ReportConflict
+        for target_id, entry in figures.items():
+            TargetFigure.objects.update_or_create(
+                report=report, target_id=target_id,
+                defaults={"value": entry["value"], "decrease_reason": entry.get("decrease_reason", ""),
+                          "over_target_confirmed": bool(entry.get("over_target_confirmed"))},
+            )
+        report.target_figures.exclude(target_id__in=figures).delete()
+        for allocation_id, value in allocation_figures.items():
+            AllocationFigure.objects.update_or_create(report=report, allocation_id=allocation_id,
+                                                      defaults={"value": value})
+        report.allocation_figures.exclude(allocation_id__in=allocation_figures).delete()
+        for site_id, state in (site_states or {}).items():
+            SiteState.objects.update_or_create(report=report, site_id=site_id, defaults={"state": state})
+        for checked in uploads:
+            attachment = Attachment(report=report, kind=checked.kind, name=checked.name,
+                                    content_type=checked.content_type, size=checked.size, uploaded_by=user)
+            files.save(attachment.file, checked)
+            attachment.save()
+        report.refresh_from_db()
+        # The history row gets the user: save through the model once (no field changes).
+        report._history_user = user
+        report.save(update_fields=["updated_at"])
+        ReportEvent.objects.create(report=report, action=ReportEvent.Action.SAVED, by=user)
     return report
 
 
@@ -209,16 +218,6 @@ def review_report(report: Report, user) -> Report:
 
 def accept_report(report: Report, user) -> Report:
     return _transition(report, user, (Report.State.REVIEWED,), Report.State.ACCEPTED, ReportEvent.Action.ACCEPTED)
-
-
-def add_attachment(report: Report, upload, kind: str, user) -> Attachment:
-    if not report.editable:
-        raise WorkflowError("该报告已报送，不能再添加附件")
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = check_upload(upload.name, upload.size, head, kind)
-    return Attachment.objects.create(report=report, kind=kind, file=upload, name=upload.name[:200],
-                                     content_type=content_type, size=upload.size, uploaded_by=user)
 
 
 def decide_suggestion(suggestion: FlagSuggestion, user, confirm: bool, leader=None,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/<int:project_pk>/periods/<int:period_pk>/report/", views.start_report, name="start_report"),
     path("reports/<int:pk>/", views.report_page, name="report"),
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("plans/<int:pk>/", views.overview, name="overview"),
     path("flags/<int:pk>/decide/", views.decide_flag, name="decide_flag"),
     path("projects/<int:pk>/", views.project_progress, name="project"),

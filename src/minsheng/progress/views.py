@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +19,10 @@ from minsheng.plans.models import Plan, Project
 from minsheng.progress import services, tasks_page
 from minsheng.progress.charts import progress_chart
 from minsheng.progress.forms import ReportForm, ReturnForm
-from minsheng.progress.models import FlagSuggestion, Period, Report
+from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
 from minsheng.progress.reporting import report_changes, report_scope
 from minsheng.progress.selectors import plan_progress
 from minsheng.progress.status import STATUS_LABELS, Status, suggest_flag
-from minsheng.progress.uploads import UploadRejected
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
 
@@ -65,13 +64,19 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def start_report(request: HttpRequest, project_pk: int, period_pk: int) -> HttpResponse:
+    """A GET only looks (an existing report, or a button to start one); the draft is made by a POST."""
     project = get_object_or_404(Project, pk=project_pk)
     period = get_object_or_404(Period, pk=period_pk, plan_id=project.plan_id)
     unit = request.user.unit
     if unit is None or unit not in services.reporting_units(project):
         raise PermissionDenied
-    report = services.open_report(project, unit, period)
-    return redirect("progress:report", pk=report.pk)
+    if request.method == "POST":
+        report = services.open_report(project, unit, period)
+        return redirect("progress:report", pk=report.pk)
+    existing = Report.objects.filter(project=project, unit=unit, period=period).first()
+    if existing is not None:
+        return redirect("progress:report", pk=existing.pk)
+    return render(request, "progress/start_report.html", {"project": project, "period": period, "unit": unit})
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
@@ -96,11 +101,9 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                for kind, field in (("photo", "photos"), ("file", "files")):
-                    if form.cleaned_data.get(field):
-                        services.add_attachment(report, form.cleaned_data[field], kind, request.user)
                 services.save_report(report, request.user, form.cleaned_data["version"], form.report_fields(),
-                                     form.figures(), form.allocation_figures(), form.site_states())
+                                     form.figures(), form.allocation_figures(), form.site_states(),
+                                     uploads=form.uploads())
                 if "submit" in request.POST:
                     services.submit_report(Report.objects.get(pk=report.pk), request.user)
                     messages.success(request, _("已报送，等待牵头单位审核。"))
@@ -112,7 +115,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(key, message)
             except services.ReportConflict:
                 error = CONFLICT
-            except (services.WorkflowError, UploadRejected) as exc:
+            except services.WorkflowError as exc:
                 error = str(exc)
     report.refresh_from_db()
     context = {
@@ -127,6 +130,19 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": report.attachments.all(),
     }
     return render(request, "progress/report.html", context, status=409 if error == CONFLICT else 200)
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A report's photo or document, to those who may read the report (never a public /media/ URL)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    if not request.user.has_perm("progress.view_report", attachment.report):
+        raise Http404
+    photo = attachment.kind == Attachment.Kind.PHOTO
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=not photo, filename=attachment.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

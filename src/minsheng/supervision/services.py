@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Person, Unit
+from minsheng.core.uploads import CheckedUpload, check_upload, stored_files
 from minsheng.plans.models import Plan, Project, Site
 from minsheng.progress.models import FlaggedSupervision
-from minsheng.progress.uploads import check_upload
 from minsheng.supervision import rules
 from minsheng.supervision.models import (
     ContactLog,
@@ -78,13 +78,8 @@ def add_finding(inspection: Inspection, item: FindingInput) -> Finding:
     )
 
 
-def _check_evidence(uploads: Sequence[tuple[object, str]]) -> list[str]:
-    types = []
-    for upload, kind in uploads:
-        head = upload.read(16)
-        upload.seek(0)
-        types.append(check_upload(upload.name, upload.size, head, kind))
-    return types
+def _check_evidence(uploads: Sequence[tuple[object, str]]) -> list[CheckedUpload]:
+    return [check_upload(upload, kind) for upload, kind in uploads]
 
 
 def report_fix(finding: Finding, user, note: str, uploads: Sequence[tuple[object, str]] = ()) -> RectificationEvent:
@@ -93,17 +88,20 @@ def report_fix(finding: Finding, user, note: str, uploads: Sequence[tuple[object
         raise SupervisionError("请写明整改情况")
     if not uploads:
         raise SupervisionError("请上传整改后的照片或佐证材料")
-    types = _check_evidence(uploads)  # raises UploadRejected before anything is written
-    with transaction.atomic():
+    checked = _check_evidence(uploads)  # raises UploadRejected before anything is written
+    # Files are written with their rows; if the transaction fails they are removed again.
+    with stored_files() as files, transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if locked.state != Finding.State.OPEN:
             raise SupervisionError("该问题当前不是待整改状态")
         _save_state(locked, Finding.State.REPORTED, "报送整改情况", reported_at=timezone.now())
         event = RectificationEvent.objects.create(finding=locked, action=RectificationEvent.Action.REPORTED,
                                                   note=note.strip(), by=user)
-        for (upload, kind), content_type in zip(uploads, types, strict=True):
-            Evidence.objects.create(event=event, kind=kind, file=upload, name=upload.name[:200],
-                                    content_type=content_type, size=upload.size)
+        for item in checked:
+            evidence = Evidence(event=event, kind=item.kind, name=item.name, content_type=item.content_type,
+                                size=item.size)
+            files.save(evidence.file, item)
+            evidence.save()
     finding.refresh_from_db()
     return event
 
