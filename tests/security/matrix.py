@@ -8,7 +8,8 @@ A rule says, for a role and the city whose object is in the URL, what the answer
 
 - ``ALLOW``: the request is let through (2xx, a redirect that is not to a login page, or a 400/409
   from a form or a workflow step the user was allowed to try);
-- ``DENY``: 401/403/404, a redirect to a login page, or 405 -- and the database did not change;
+- ``DENY``: 401/403/404, a redirect to a login page, 405, or a 400 refusing the values -- and for
+  a write the database did not change;
 - ``NA``: the method is not offered (405); a denial is as good;
 - ``ANY``: either, as long as nothing breaks (e.g. an anonymous API list that answers with nothing);
 - ``NOCHANGE``: whatever the status, the database must not change (a citizen's step that needs a
@@ -39,6 +40,11 @@ Rule = Callable[[Role, str | None], str]
 
 def public(role: Role, city: str | None) -> str:
     return ALLOW
+
+
+def anyone(role: Role, city: str | None) -> str:
+    """Anyone, with whatever answer the view gives (logging out redirects to the login page)."""
+    return ANY
 
 
 def logged_in(role: Role, city: str | None) -> str:
@@ -155,7 +161,7 @@ MATRIX: dict[str, Entry] = {
     # --- accounts and calendar -----------------------------------------------------------------------
     "login": E(fixed("/staff/login/"), public, public, per_city=False,
                data=lambda w, c: {"username": "coordinator", "password": "wrong"}),
-    "logout": E(fixed("/staff/logout/"), not_offered, public, per_city=False),
+    "logout": E(fixed("/staff/logout/"), not_offered, anyone, per_city=False),
     # The State Council calendar is national: any coordinator corrects it (DESIGN.md "Dates").
     "calendar": E(fixed("/staff/calendar/"), logged_in, any_coordinator, per_city=False,
                   data=lambda w, c: {"date": "2030-10-08", "is_workday": "0", "name": "测试"}),
@@ -334,6 +340,8 @@ def _api_appeal(c: City) -> dict:
 # admin leaves to superusers -- both are accepted; or SUPERUSER for tables no coordinator may open
 # (accounts' groups, API tokens, login logs, task queues). A ModelAdmin registered without a line fails.
 SUPERUSER = "superuser only"
+# Admin URLs named outside the ``{app}_{model}_`` scheme, by name prefix, and the model they belong to.
+ADMIN_EXTRA_NAMES = {"auth_user_password_change": "core.user", "django_rq_": "django_rq.dashboard"}
 ADMIN_REGION_PATHS: dict[str, str | None] = {
     "auth.group": SUPERUSER,
     "authtoken.tokenproxy": SUPERUSER,

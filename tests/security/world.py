@@ -68,7 +68,7 @@ class City:
     hidden: Project  # public=False, led by ``unit``
     draft_plan: Plan
     period: Period
-    report: Report  # submitted by ``unit`` on ``hidden``
+    report: Report  # ``unit``'s draft on ``hidden``
     accepted_report: Report  # accepted, with a public photo, on ``project``
     photo: Attachment
     suggestion: FlagSuggestion
@@ -133,8 +133,7 @@ def _city(key: str, coordinator: User) -> City:
     draft_plan = Plan.objects.create(region=region, year=plan.year + 1, title=f"{region.name}安全测试草稿计划",
                                      status=Plan.Status.DRAFT)
     period = Period.objects.create(plan=plan, year=plan.year, month=3, due_on=datetime.date(plan.year, 4, 3))
-    report = Report.objects.create(project=hidden, unit=unit, period=period, state=Report.State.SUBMITTED,
-                                   progress_text="按计划推进", submitted_at=timezone.now())
+    report = Report.objects.create(project=hidden, unit=unit, period=period, progress_text="按计划推进")
     accepted = Report.objects.create(project=project, unit=unit, period=period, state=Report.State.ACCEPTED,
                                      progress_text="已完成一半", submitted_at=timezone.now())
     photo = Attachment.objects.create(report=accepted, kind=Attachment.Kind.PHOTO, name="site.png",
