@@ -142,11 +142,11 @@ def _pages(world: World, appeals: list[Appeal]) -> list[str]:
              f"/open311/v2/requests.json?jurisdiction_id={a.region.pk}",
              f"/open311/v2/requests.xml?jurisdiction_id={a.region.pk}",
              "/open311/v2/requests.json?service_request_id=" + ",".join(x.code for x in appeals),
-             # Staff pages these roles may open; whatever they show of a citizen must be masked.
+             # Staff pages these roles may open; whatever they show of what a citizen wrote must be masked.
+             # (Deputies' questions and reports are staff's own text: only the public pages are checked
+             # for them, which is where the public could read them.)
              "/staff/appeals/", "/staff/appeals/figures/", "/staff/appeals/export.xlsx", "/api/v1/appeals/",
-             f"/staff/supervision/plans/{a.plan.pk}/congress/", f"/staff/assessment/plans/{a.plan.pk}/surveys/",
-             f"/staff/assessment/plans/{a.plan.pk}/evaluate/", f"/staff/cockpit/plans/{a.plan.pk}/",
-             f"/staff/progress/projects/{a.project.pk}/"]
+             f"/staff/assessment/plans/{a.plan.pk}/surveys/", f"/staff/cockpit/plans/{a.plan.pk}/"]
     for appeal in appeals:
         pages += [f"/appeals/track/{appeal.code}/", f"/api/v1/appeals/track/{appeal.code}/",
                   f"/open311/v2/requests/{appeal.code}.json", f"/open311/v2/requests/{appeal.code}.xml",

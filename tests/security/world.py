@@ -68,6 +68,7 @@ class City:
     hidden: Project  # public=False, led by ``unit``
     draft_plan: Plan
     period: Period
+    period2: Period  # a month with no report yet
     report: Report  # ``unit``'s draft on ``hidden``
     accepted_report: Report  # accepted, with a public photo, on ``project``
     photo: Attachment
@@ -133,6 +134,7 @@ def _city(key: str, coordinator: User) -> City:
     draft_plan = Plan.objects.create(region=region, year=plan.year + 1, title=f"{region.name}安全测试草稿计划",
                                      status=Plan.Status.DRAFT)
     period = Period.objects.create(plan=plan, year=plan.year, month=3, due_on=datetime.date(plan.year, 4, 3))
+    period2 = Period.objects.create(plan=plan, year=plan.year, month=4, due_on=datetime.date(plan.year, 5, 6))
     report = Report.objects.create(project=hidden, unit=unit, period=period, progress_text="按计划推进")
     accepted = Report.objects.create(project=project, unit=unit, period=period, state=Report.State.ACCEPTED,
                                      progress_text="已完成一半", submitted_at=timezone.now())
@@ -177,9 +179,9 @@ def _city(key: str, coordinator: User) -> City:
     handler = User.objects.filter(unit=unit).first() or coordinator
     appeal_services.answer(Appeal.objects.get(pk=answered.pk), handler, "已调整红绿灯时长")
     answered.refresh_from_db()
-    return City(key, region, district, unit, other_unit, plan, project, hidden, draft_plan, period, report, accepted,
-                photo, suggestion, flag, notice, inspection, finding, evidence, question, survey, run, plan_import,
-                appeal, appeal_photo, extension, key, person, coordinator, new_appeal, answered)
+    return City(key, region, district, unit, other_unit, plan, project, hidden, draft_plan, period, period2, report,
+                accepted, photo, suggestion, flag, notice, inspection, finding, evidence, question, survey, run,
+                plan_import, appeal, appeal_photo, extension, key, person, coordinator, new_appeal, answered)
 
 
 def _appeal(district: Region, text: str) -> Appeal:
