@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from minsheng.appeals import services as appeal_services
-from minsheng.appeals.models import Appeal, AppealCategory, AppealPhoto, Extension, Open311Key
+from minsheng.appeals.models import Appeal, AppealCategory, AppealPhoto, ExportLog, Extension, Open311Key
 from minsheng.assessment.models import Run, Survey
 from minsheng.core.models import Person, Region, Unit, User
 from minsheng.plans.export import export_plan
@@ -170,6 +170,7 @@ def _city(key: str, coordinator: User) -> City:
                                               content_type="image/png", size=len(PNG), width=1, height=1)
     extension = Extension.objects.create(appeal=appeal, amount=3, reason="需协调",
                                          requested_by=coordinator, requested_at=timezone.now())
+    ExportLog.objects.create(user=coordinator, personal=False, count=1, filters={})
     key = Open311Key.objects.create(name=f"{region.name}接口", key_hash=uuid.uuid4().hex, region=region)
     person = Person.objects.filter(region=region).order_by("id").first() or Person.objects.create(
         name="测试领导", region=region)
