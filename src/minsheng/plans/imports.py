@@ -7,6 +7,7 @@ import hashlib
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -15,8 +16,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from minsheng.core.models import Region, Unit
 from minsheng.core.permissions import coordinated_regions
 from minsheng.core.resolve import find_region
-from minsheng.ingest.api import MAX_IMPORT_BYTES, import_file_with_warnings
+from minsheng.ingest.api import MAX_IMPORT_BYTES
 from minsheng.ingest.document import IngestError
+from minsheng.ingest.isolation import import_file_isolated
 from minsheng.plans.export import export_plan
 from minsheng.plans.import_checks import ImportWarning, check_document
 from minsheng.plans.models import Plan, PlanImport
@@ -43,7 +45,9 @@ def start_import(upload, user) -> PlanImport:
             for chunk in upload.chunks():
                 digest.update(chunk)
                 out.write(chunk)
-        document, reader_warnings = import_file_with_warnings(path, name=upload.name)
+        # In a child process with its own time and memory limits: a crafted file must not be
+        # able to take the web worker down.
+        document, reader_warnings = import_file_isolated(path, name=upload.name, limits=settings.IMPORT_LIMITS)
     errors = validation_errors(document)
     if errors:
         raise IngestError(f"“{upload.name}”识别结果不完整：{errors[0]}")
