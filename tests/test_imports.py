@@ -305,3 +305,25 @@ def test_own_plan_is_suggested_and_updated_only_when_confirmed(client, users):
     assert saved["Location"] == f"/staff/plans/{wuxi_plan.pk}/"
     assert Plan.objects.filter(region__name="无锡市").count() == 1
     assert wuxi_plan.projects.count() == projects
+
+
+@pytest.mark.django_db
+def test_a_document_that_unpacks_to_millions_of_paragraphs_is_refused_and_nothing_is_saved(coordinator, tmp_path):
+    from tests.ingest.test_limits import _docx_with_body
+
+    bomb = _docx_with_body(tmp_path / "bomb.docx", "<w:p/>" * 3_000_000)
+    drafts, plans, projects = PlanImport.objects.count(), Plan.objects.count(), Project.objects.count()
+    response = _upload(coordinator, bomb, name="2024年民生实事.docx")
+    assert response.status_code == 200
+    assert "段落超过了50000个的上限（MINSHENG_IMPORT_MAX_PARAGRAPHS）" in response.content.decode()
+    assert (PlanImport.objects.count(), Plan.objects.count(), Project.objects.count()) == (drafts, plans, projects)
+
+
+@pytest.mark.django_db
+def test_the_upload_is_read_within_the_configured_limits(coordinator, settings):
+    from minsheng.ingest.limits import Limits
+
+    settings.IMPORT_LIMITS = Limits(max_table_rows=50)
+    response = _upload(coordinator, HANGZHOU)  # 116 table rows
+    assert "表格行超过了50行的上限" in response.content.decode()
+    assert PlanImport.objects.count() == 0
