@@ -171,7 +171,7 @@ def update_project(draft: PlanImport, index: int, values: dict, version: int) ->
 def update_plan_fields(draft: PlanImport, values: dict, version: int, user) -> PlanImport:
     """Correct the plan's header; a changed region name is looked up again among the user's regions."""
     fields = {}
-    if values.get("region") != draft.document["plan"]["region"]:
+    if draft.region_id is None or values.get("region") != draft.document["plan"]["region"]:
         fields["region"] = resolve_import_region(values["region"], user)
     return _apply(draft, version, lambda document: document["plan"].update(values), **fields)
 
