@@ -25,6 +25,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,8 +37,9 @@ from .limits import DEFAULT_LIMITS, Limits, too_big, too_slow
 logger = logging.getLogger(__name__)
 
 # Starting the interpreter, before the budget's clock starts; generous because a busy server
-# starts processes slowly, and nothing user-controlled has run yet.
-STARTUP_SECONDS = 60.0
+# starts processes slowly, and nothing user-controlled has run yet. With the default budget of
+# 60 s this keeps an upload well inside gunicorn's 120 s worker timeout.
+STARTUP_SECONDS = 20.0
 # The child's own clock gives the precise message ("段落超过…", "超过60秒"); the parent's, this
 # much later, is the backstop for work no count reaches.
 GRACE_SECONDS = 3.0
@@ -151,22 +153,25 @@ def run_isolated(target: Callable[..., Any], args: list, limits: Limits, display
         "args": args,
         "limits": dataclasses.asdict(limits),
     }
-    # The child finds the package (and a checkout run from source) where this process does.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "minsheng.ingest.isolation"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True,
-    )
-    try:
-        proc.stdin.write(json.dumps(request).encode())
-        proc.stdin.close()
-        answer = _read_answer(proc, limits, display)
-    finally:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-        proc.wait()
-        proc.stdout.close()
+    with tempfile.TemporaryDirectory(prefix="minsheng-import-") as scratch:
+        # The child finds the package (and a checkout run from source) where this process does;
+        # its temporary files (LibreOffice's profile and output) go where they are removed even
+        # when it is killed.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "TMPDIR": scratch}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "minsheng.ingest.isolation"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True,
+        )
+        try:
+            proc.stdin.write(json.dumps(request).encode())
+            proc.stdin.close()
+            answer = _read_answer(proc, limits, display)
+        finally:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+            proc.wait()
+            proc.stdout.close()
     if answer is None:
         logger.warning("reading %s: child process ended with %s and no answer", display, proc.returncode)
         if proc.returncode == -getattr(signal, "SIGXCPU", -1):
