@@ -86,13 +86,14 @@ def test_upload_preview_correct_save_and_reimport(coordinator):
     draft.refresh_from_db()
     assert draft.document["projects"][0]["name"] == "改造提升老旧小区（已核对）"
 
-    saved = coordinator.post(f"/staff/imports/{draft.pk}/save/")
+    assert 'name="target" value="new" checked' in preview  # no plan of that title: a new one
+    saved = coordinator.post(f"/staff/imports/{draft.pk}/save/", {"target": "new"})
     plan = Plan.objects.get(title=title)
     assert saved["Location"] == f"/staff/plans/{plan.pk}/"
     first = plan.projects.order_by("position").first()
     assert first.name == "改造提升老旧小区（已核对）"
     assert [(t.value, t.unit) for t in first.targets.all()] == [(120, "个")]
-    assert coordinator.post(f"/staff/imports/{draft.pk}/save/").status_code == 302
+    assert coordinator.post(f"/staff/imports/{draft.pk}/save/", {"target": "new"}).status_code == 302
     assert Plan.objects.filter(title=title).count() == 1
 
     # The same document again: an update of the plan, with what changes listed before saving.
@@ -102,7 +103,8 @@ def test_upload_preview_correct_save_and_reimport(coordinator):
     preview = coordinator.get(response["Location"]).content.decode()
     assert "与系统中已有计划相比" in preview
     assert "新增 0 个项目，修改 1 个，删除 0 个" in preview
-    coordinator.post(f"/staff/imports/{again.pk}/save/")
+    assert f'name="target" value="{plan.pk}" checked' in preview  # suggested, the coordinator confirms
+    coordinator.post(f"/staff/imports/{again.pk}/save/", {"target": plan.pk})
     assert Project.objects.count() == projects
     first.refresh_from_db()
     assert first.name == again.document["projects"][0]["name"] != "改造提升老旧小区（已核对）"
@@ -163,3 +165,165 @@ def test_what_the_reader_skipped_is_shown_in_the_preview(coordinator, tmp_path):
     response = _upload(coordinator, path, name="涟水县项目表.xlsx")
     preview = coordinator.get(response["Location"]).content.decode()
     assert "已跳过隐藏的工作表“内部备注”" in preview
+
+
+# --- one government cannot touch another's plans through the importer ------------------------------
+
+HANGZHOU = next(SEEDS.glob("001_*.txt"))
+WUXI = next(SEEDS.glob("000_*.txt"))
+
+
+def _footprint(plan: Plan) -> tuple:
+    """Everything an import could change on a plan, history included."""
+    plan.refresh_from_db()
+    return (
+        plan.title,
+        plan.doc_number,
+        list(plan.projects.order_by("position").values_list("name", "ref", "deadline")),
+        plan.history.count(),
+        Project.history.filter(plan_id=plan.pk).count(),
+    )
+
+
+@pytest.mark.django_db
+def test_another_citys_document_neither_shows_nor_changes_that_citys_plan(client, users, hangzhou_plan):
+    before = _footprint(hangzhou_plan)
+    wuxi = login(client, users["wuxi"])
+    response = _upload(wuxi, HANGZHOU)
+    draft = PlanImport.objects.latest("created_at")
+    assert draft.document["plan"]["region"] == "杭州市" and draft.region is None
+
+    for url in (response["Location"], f"{response['Location']}?target={hangzhou_plan.pk}"):
+        preview = wuxi.get(url).content.decode()
+        assert "文件中的区划“杭州市”不在您负责的区划（无锡市及其下辖区划）内" in preview
+        assert 'id="changes"' not in preview and "与系统中已有计划相比" not in preview
+        assert f'value="{hangzhou_plan.pk}"' not in preview and "更新已有计划" not in preview
+
+    # Neither into Hangzhou's plan, nor as a new plan in Hangzhou, whatever the form sends.
+    refused = wuxi.post(f"/staff/imports/{draft.pk}/save/", {"target": hangzhou_plan.pk}, follow=True)
+    assert "所选的计划不属于本次导入的区划，或不在您负责的区划内" in refused.content.decode()
+    refused = wuxi.post(f"/staff/imports/{draft.pk}/save/", {"target": "new"}, follow=True)
+    assert "不在您负责的区划" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PlanImport.Status.DRAFT
+    assert Plan.objects.filter(title=hangzhou_plan.title).count() == 1
+    assert _footprint(hangzhou_plan) == before
+
+    # Hangzhou's coordinator cannot reach Wuxi's draft because the document names Hangzhou.
+    hangzhou = login(client, users["coordinator"])
+    assert hangzhou.get(f"/staff/imports/{draft.pk}/").status_code == 404
+    assert hangzhou.get(f"/staff/imports/{draft.pk}/projects/0/?edit=1").status_code == 404
+    assert hangzhou.post(f"/staff/imports/{draft.pk}/save/", {"target": hangzhou_plan.pk}).status_code == 404
+    assert hangzhou.post(f"/staff/imports/{draft.pk}/discard/").status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == PlanImport.Status.DRAFT
+    assert _footprint(hangzhou_plan) == before
+
+    # Wuxi's coordinator may take the content as a plan of their own city, as a new plan.
+    wuxi = login(client, users["wuxi"])
+    plan_fields = {**draft.document["plan"], "region": "无锡市", "version": draft.version}
+    plan_fields = {k: v for k, v in plan_fields.items() if v is not None}
+    wuxi.post(f"/staff/imports/{draft.pk}/", plan_fields)
+    draft.refresh_from_db()
+    assert draft.region.name == "无锡市"
+    preview = wuxi.get(f"/staff/imports/{draft.pk}/").content.decode()
+    assert "不在您负责的区划" not in preview and "导入到区划：无锡市" in preview
+    wuxi_plan = Plan.objects.get(region__name="无锡市")
+    # Wuxi's own plan may be chosen, but its title differs: not suggested, a new plan by default.
+    assert f'name="target" value="{wuxi_plan.pk}">' in preview
+    assert 'name="target" value="new" checked' in preview
+    saved = wuxi.post(f"/staff/imports/{draft.pk}/save/", {"target": "new"})
+    created = Plan.objects.get(region__name="无锡市", title=hangzhou_plan.title)
+    assert saved["Location"] == f"/staff/plans/{created.pk}/"
+    assert created.projects.count() == len(draft.document["projects"])
+    assert _footprint(hangzhou_plan) == before
+
+
+@pytest.mark.django_db
+def test_a_plan_of_the_same_title_elsewhere_is_never_offered_or_updated(client, users, hangzhou_plan):
+    """Wuxi's document carrying Hangzhou's title (as a near-copy would): only Wuxi's plans are candidates."""
+    from minsheng.plans import imports
+
+    before = _footprint(hangzhou_plan)
+    wuxi_user = users["wuxi"]
+    doc = gold("000")
+    doc["plan"]["title"] = hangzhou_plan.title
+    draft = PlanImport.objects.create(
+        created_by=wuxi_user, file_name="无锡.txt", file_sha256="0" * 64, document=doc,
+        region=imports.resolve_import_region("无锡市", wuxi_user),
+    )
+    wuxi_plan = Plan.objects.get(region__name="无锡市")
+    assert imports.candidate_plans(draft, wuxi_user) == [wuxi_plan]
+    assert imports.suggested_plan(draft, wuxi_user) is None
+    with pytest.raises(imports.ImportRefused):
+        imports.commit_import(draft, wuxi_user, hangzhou_plan)
+    # Another year's plan is not "updated" into this year's document either.
+    with pytest.raises(imports.ImportRefused, match="不同年度的计划请新建"):
+        imports.commit_import(draft, wuxi_user, Plan(pk=wuxi_plan.pk, region=wuxi_plan.region, year=2023))
+    result = imports.commit_import(draft, wuxi_user, None)
+    assert result.plan_created and result.plan.region.name == "无锡市"
+    assert _footprint(hangzhou_plan) == before
+
+
+@pytest.mark.django_db
+def test_region_names_resolve_only_among_the_users_regions(users):
+    from minsheng.plans.imports import resolve_import_region
+
+    wuxi, hangzhou, admin, liaison = (users[n] for n in ("wuxi", "coordinator", "admin", "liaison"))
+    assert resolve_import_region("杭州市", wuxi) is None
+    assert resolve_import_region("宜昌市", wuxi) is None
+    assert resolve_import_region("杭州市", hangzhou).name == "杭州市"
+    district = resolve_import_region("西湖区", hangzhou)
+    assert district.name == "西湖区" and district.parent.name == "杭州市"
+    assert resolve_import_region("西湖区", wuxi) is None
+    assert resolve_import_region("宜昌市", admin).name == "宜昌市"
+    assert resolve_import_region("杭州市", liaison) is None  # not a coordinator at all
+
+
+@pytest.mark.django_db
+def test_own_plan_is_suggested_and_updated_only_when_confirmed(client, users):
+    wuxi = login(client, users["wuxi"])
+    wuxi_plan = Plan.objects.get(region__name="无锡市")
+    projects = wuxi_plan.projects.count()
+    response = _upload(wuxi, WUXI)
+    draft = PlanImport.objects.latest("created_at")
+    assert draft.region == wuxi_plan.region
+    preview = wuxi.get(response["Location"]).content.decode()
+    assert f'name="target" value="{wuxi_plan.pk}" checked' in preview
+    assert "新增 0 个项目，修改 0 个，删除 0 个" in preview
+
+    # No choice sent: nothing is saved, whatever the suggestion was.
+    refused = wuxi.post(f"/staff/imports/{draft.pk}/save/", follow=True)
+    assert "请选择“新建计划”或要更新的已有计划后再保存" in refused.content.decode()
+    # "New plan" when the same plan exists: refused with the way out, not a silent update.
+    refused = wuxi.post(f"/staff/imports/{draft.pk}/save/", {"target": "new"}, follow=True)
+    assert "如需更新它，请选择“更新已有计划”" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PlanImport.Status.DRAFT
+
+    saved = wuxi.post(f"/staff/imports/{draft.pk}/save/", {"target": wuxi_plan.pk})
+    assert saved["Location"] == f"/staff/plans/{wuxi_plan.pk}/"
+    assert Plan.objects.filter(region__name="无锡市").count() == 1
+    assert wuxi_plan.projects.count() == projects
+
+
+@pytest.mark.django_db
+def test_a_document_that_unpacks_to_millions_of_paragraphs_is_refused_and_nothing_is_saved(coordinator, tmp_path):
+    from tests.ingest.test_limits import _docx_with_body
+
+    bomb = _docx_with_body(tmp_path / "bomb.docx", "<w:p/>" * 3_000_000)
+    drafts, plans, projects = PlanImport.objects.count(), Plan.objects.count(), Project.objects.count()
+    response = _upload(coordinator, bomb, name="2024年民生实事.docx")
+    assert response.status_code == 200
+    assert "段落超过了50000个的上限（MINSHENG_IMPORT_MAX_PARAGRAPHS）" in response.content.decode()
+    assert (PlanImport.objects.count(), Plan.objects.count(), Project.objects.count()) == (drafts, plans, projects)
+
+
+@pytest.mark.django_db
+def test_the_upload_is_read_within_the_configured_limits(coordinator, settings):
+    from minsheng.ingest.limits import Limits
+
+    settings.IMPORT_LIMITS = Limits(max_table_rows=50)
+    response = _upload(coordinator, HANGZHOU)  # 116 table rows
+    assert "表格行超过了50行的上限" in response.content.decode()
+    assert PlanImport.objects.count() == 0

@@ -101,11 +101,13 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     # --json is pure reading: no settings, no database, so it runs anywhere the package does.
-    from minsheng.ingest.api import import_file
     from minsheng.ingest.document import IngestError
+    from minsheng.ingest.isolation import import_file_isolated
+    from minsheng.ingest.limits import Limits
 
     try:
-        doc = import_file(Path(args.file))
+        # The same bounded child process as a web upload, limits from the same MINSHENG_IMPORT_*.
+        doc, _warnings = import_file_isolated(Path(args.file), limits=Limits.from_environ(os.environ))
     except IngestError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.ingest.limits import Limits
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -229,6 +231,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# The work reading one uploaded plan document may cost: paragraphs, table rows and cells, pages,
+# characters, XML elements, seconds and memory of the process that reads it (see
+# minsheng/ingest/limits.py). Each is set as MINSHENG_IMPORT_<NAME>, e.g. MINSHENG_IMPORT_SECONDS=90.
+IMPORT_LIMITS = Limits.from_environ(os.environ)
 
 LOGGING = {
     "version": 1,

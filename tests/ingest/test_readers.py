@@ -544,12 +544,11 @@ def test_pdf_with_image_pages_warns(text_pdf: Path, tmp_path: Path) -> None:
     assert texts(doc)[0] == "2024年民生实事项目表"
 
 
-def test_pdf_page_limit(text_pdf: Path, monkeypatch) -> None:
-    from minsheng.ingest.readers import pdf_reader
+def test_pdf_page_limit(text_pdf: Path) -> None:
+    from minsheng.ingest.limits import Budget, Limits
 
-    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 1)
     with pytest.raises(IngestError, match="页的导入上限"):
-        read_pdf(text_pdf)
+        read_pdf(text_pdf, budget=Budget(Limits(max_pages=1)))
 
 
 def test_truncated_pdf_is_ingest_error(text_pdf: Path, tmp_path: Path) -> None:

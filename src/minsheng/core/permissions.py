@@ -101,19 +101,30 @@ rules.add_perm("core.use_admin", is_coordinator)
 
 
 @rules.predicate
+def imports_into_region(user, region) -> bool:
+    """A coordinator imports plans into their own region and the regions below it only."""
+    if region is None or not is_coordinator(user):
+        return False
+    return user.is_superuser or region.pk in coordinated_regions(user)
+
+
+@rules.predicate
 def can_handle_import(user, draft) -> bool:
-    """The coordinator who uploaded it, or one whose region holds the plan's region."""
+    """The coordinator who uploaded it, or one who coordinates the region it imports into.
+
+    The region is the one stored on the draft (resolved among the uploader's regions), never the
+    document's region name looked up anew: a document that names another city must not open a
+    draft to that city's coordinators.
+    """
     if draft is None or not is_coordinator(user):
         return False
     if user.is_superuser or draft.created_by_id == user.pk:
         return True
-    from minsheng.core.resolve import find_region
-
-    region = find_region(draft.document["plan"]["region"])
-    return region is not None and region.pk in coordinated_regions(user)
+    return draft.region_id is not None and draft.region_id in coordinated_regions(user)
 
 
 rules.add_perm("plans.change_planimport", can_handle_import)
+rules.add_perm("plans.import_into_region", imports_into_region)
 
 
 # --- progress reports -------------------------------------------------------------------------

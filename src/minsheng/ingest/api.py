@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document, IngestError, Table
+from .limits import DEFAULT_LIMITS, Budget, Limits, scan_package
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ def _looks_like_text(text: str) -> bool:
     return controls <= len(text) * 0.01 and odd <= len(text) * 0.01
 
 
-def _read_delimited(text: str, display: str) -> Document:
+def _read_delimited(text: str, display: str, budget: Budget) -> Document:
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
@@ -201,23 +202,26 @@ def _read_delimited(text: str, display: str) -> Document:
     rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     rows = [r for r in rows if any(r)]
     width = max((len(r) for r in rows), default=0)
+    budget.check_grid(len(rows), width)
     document = Document(source=display)
     if rows:
         document.blocks.append(Table(tuple(tuple(r + [""] * (width - len(r))) for r in rows), display))
     return document
 
 
-def _read_text_file(path: Path, display: str, delimited: bool) -> Document:
+def _read_text_file(path: Path, display: str, delimited: bool, budget: Budget) -> Document:
     text = decode_text(path.read_bytes(), display)
     if not text.strip():
         raise IngestError(f"“{display}”中没有任何文字内容。")
     if delimited:
-        return _read_delimited(text, display)
+        budget.spend("max_text_chars", len(text))
+        budget.spend("max_table_rows", text.count("\n"))
+        return _read_delimited(text, display, budget)
     from .text_reader import read_text
 
     # The path, not the text: read_text takes a one-line str naming an existing file as a path,
     # and an uploaded text reading "/etc/passwd" must not make it read that file.
-    return read_text(path, name=display)
+    return read_text(path, name=display, budget=budget)
 
 
 def _extension_error(display: str, ext: str, promised: str, kind: str) -> IngestError:
@@ -227,14 +231,18 @@ def _extension_error(display: str, ext: str, promised: str, kind: str) -> Ingest
     )
 
 
-def read_document(path: Path, name: str | None = None) -> Document:
+def read_document(path: Path, name: str | None = None, limits: Limits | None = None,
+                  budget: Budget | None = None) -> Document:
     """Read any supported plan file into a Document, choosing the reader from its content.
 
     ``name`` is the file's name as the user knows it (an upload is stored under a temporary
     path); it is used for the extension check, in messages and as ``Document.source``.
+    The work is bounded by ``limits`` (or a ``budget`` already running): beyond any of them
+    the reading stops with an IngestError that names the limit.
     """
     path = Path(path)
     display = name or path.name
+    budget = budget or Budget(limits or DEFAULT_LIMITS, display)
     ext = Path(display).suffix.lower()
     try:
         size = path.stat().st_size
@@ -259,8 +267,10 @@ def read_document(path: Path, name: str | None = None) -> Document:
             raise _extension_error(display, ext, promised, kind)
 
     try:
-        return _dispatch(path, display, ext, kind)
-    except IngestError:
+        document = _dispatch(path, display, ext, kind, budget)
+        budget.check_blocks(document.blocks)
+        return document
+    except (IngestError, MemoryError):
         raise
     except Exception as exc:
         # A library failing on a malformed file must reach the user as a readable message.
@@ -268,26 +278,28 @@ def read_document(path: Path, name: str | None = None) -> Document:
         raise IngestError(f"读取“{display}”时出错，文件可能已损坏或格式不受支持（{type(exc).__name__}）。") from exc
 
 
-def _dispatch(path: Path, display: str, ext: str, kind: str) -> Document:
+def _dispatch(path: Path, display: str, ext: str, kind: str, budget: Budget) -> Document:
     from . import readers
 
     if kind in (DOCX, XLSX, ODT, ODS, ZIP, BAD_ZIP):
         _check_zip(path, display)
+    if kind in (DOCX, XLSX, ODT, ODS):
+        scan_package(path, budget)
     if kind == DOCX:
-        return readers.read_docx(path, name=display)
+        return readers.read_docx(path, name=display, budget=budget)
     if kind == XLSX:
-        return readers.read_xlsx(path, name=display)
+        return readers.read_xlsx(path, name=display, budget=budget)
     if kind == PDF:
-        return readers.read_pdf(path, name=display)
+        return readers.read_pdf(path, name=display, budget=budget)
     if kind in (DOC, RTF, ODT):
-        return readers.read_office(path, name=display, spreadsheet=False)
+        return readers.read_office(path, name=display, spreadsheet=False, budget=budget)
     if kind in (XLS, ODS):
-        return readers.read_office(path, name=display, spreadsheet=True)
+        return readers.read_office(path, name=display, spreadsheet=True, budget=budget)
     if kind == HTML:
         # LibreOffice reads a Word/Excel "web page" save like the original; which application
         # opens it follows the name the user gave it.
         spreadsheet = ext in _LEGACY_EXCEL_EXT or ext in _EXCEL_EXT
-        return readers.read_office(path, name=display, spreadsheet=spreadsheet)
+        return readers.read_office(path, name=display, spreadsheet=spreadsheet, budget=budget)
     if kind == OLE_ENCRYPTED:
         raise IngestError(f"“{display}”已设置打开密码（加密），无法读取。请取消密码后重新上传。")
     if kind == OLE:
@@ -300,23 +312,32 @@ def _dispatch(path: Path, display: str, ext: str, kind: str) -> Document:
             "请上传.docx、.xlsx、.pdf、.doc/.wps或.txt格式的计划文件。"
         )
     delimited = ext in (".csv", ".tsv") or ext in _LEGACY_EXCEL_EXT
-    return _read_text_file(path, display, delimited)
+    return _read_text_file(path, display, delimited, budget)
 
 
-def import_file(path: Path, name: str | None = None) -> dict:
+def import_file(path: Path, name: str | None = None, limits: Limits | None = None) -> dict:
     """Read a plan file and understand it: the ``minsheng.plan/1`` dict of its projects."""
-    return import_file_with_warnings(path, name)[0]
+    return import_file_with_warnings(path, name, limits)[0]
 
 
-def import_file_with_warnings(path: Path, name: str | None = None) -> tuple[dict, list[str]]:
-    """Like :func:`import_file`, with what the reader could not read (shown in the preview)."""
-    document = read_document(path, name)
+def import_file_with_warnings(
+    path: Path, name: str | None = None, limits: Limits | None = None
+) -> tuple[dict, list[str]]:
+    """Like :func:`import_file`, with what the reader could not read (shown in the preview).
+
+    This runs in the calling process; an upload from the web goes through
+    :func:`minsheng.ingest.isolation.import_file_isolated`, which runs it where it can be stopped.
+    """
+    budget = Budget(limits or DEFAULT_LIMITS, name or Path(path).name)
+    document = read_document(path, name, budget=budget)
     display = document.source
+    # The understanding step cannot be interrupted from inside; its input is bounded by now.
+    budget.check_time()
     from .plan_parser import document_to_plan
 
     try:
         plan = document_to_plan(document)
-    except IngestError:
+    except (IngestError, MemoryError):
         raise
     except Exception as exc:
         # An unexpected document shape must not take the upload page down; the traceback goes

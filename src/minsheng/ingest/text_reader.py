@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from .document import Document, Paragraph, Table
+from .limits import Budget
 from .normalize import to_simplified
 
 __all__ = ["read_text", "decode_bytes"]
@@ -46,7 +47,7 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def read_text(source: str | Path, name: str | None = None) -> Document:
+def read_text(source: str | Path, name: str | None = None, budget: Budget | None = None) -> Document:
     """Read plain text into a Document: a ``Path`` is a file to read, a ``str`` is the text itself.
 
     A string is never taken for a file name: text that happens to read "/etc/passwd" must not
@@ -60,10 +61,14 @@ def read_text(source: str | Path, name: str | None = None) -> Document:
         text = source
         src = name or "<text>"
     doc = Document(source=src)
+    budget = budget or Budget(display=src)
+    budget.spend("max_text_chars", len(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\ufeff", "")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     lines = text.split("\n")
-    doc.blocks = _blocks(lines, doc.warnings)
+    # Every line becomes a paragraph or a table cell's line; a plan has a few thousand.
+    budget.spend("max_paragraphs", len(lines))
+    doc.blocks = _blocks(lines, doc.warnings, budget)
     return doc
 
 
@@ -75,12 +80,13 @@ _HEADING = re.compile(
 _TERMINAL = '。；;：:！？!?）)〕]】」』”"|'
 
 
-def _blocks(lines: list[str], warnings: list[str]) -> list:
+def _blocks(lines: list[str], warnings: list[str], budget: Budget) -> list:
     blocks: list = []
     para_lines: list[str] = []
     n = len(lines)
     i = 0
     while i < n:
+        budget.tick()
         line = lines[i]
         if _is_tsv_line(line) and i + 1 < n and _is_tsv_line(lines[i + 1]):
             k = i
@@ -89,18 +95,19 @@ def _blocks(lines: list[str], warnings: list[str]) -> list:
                 rows.append([c.strip() for c in lines[k].rstrip().split("\t")])
                 k += 1
             width = max(len(r) for r in rows)
+            budget.check_grid(len(rows), width)
             blocks.append(
                 Table(rows=tuple(tuple(r) for r in _resolve_tab([r + [""] * (width - len(r)) for r in rows])))
             )
             i = k
             continue
         if line.startswith("\t") and _starts_tab_table(lines, i):
-            table, i = _read_tab_table(lines, i)
+            table, i = _read_tab_table(lines, i, budget)
             if table is not None:
                 blocks.append(table)
             continue
         if _is_pipe_line(line):
-            table, i = _read_pipe_table(lines, i)
+            table, i = _read_pipe_table(lines, i, budget)
             if table is not None:
                 blocks.append(table)
             continue
@@ -411,7 +418,7 @@ def _split_pipe(buf: str) -> tuple[list[str], int]:
     return parts, total - len(parts)
 
 
-def _read_pipe_table(lines: list[str], start: int) -> tuple[Table | None, int]:
+def _read_pipe_table(lines: list[str], start: int, budget: Budget) -> tuple[Table | None, int]:
     raw: list[tuple[list[str], int]] = []
     n_cols: int | None = None
     i = start
@@ -448,6 +455,7 @@ def _read_pipe_table(lines: list[str], start: int) -> tuple[Table | None, int]:
     if not raw:
         return None, max(i, start + 1)
     n_cols = max(n_cols or 0, max(len(c) for c, _ in raw))
+    budget.check_grid(len(raw), n_cols)
     return Table(rows=tuple(tuple(r) for r in _resolve_pipe(raw, n_cols))), i
 
 
@@ -556,7 +564,7 @@ def _grid_like(lines: list[str], i: int) -> bool:
     return len(widths) >= 3 and len(set(widths)) == 1 and widths[0] >= 3
 
 
-def _read_tab_table(lines: list[str], start: int) -> tuple[Table | None, int]:
+def _read_tab_table(lines: list[str], start: int, budget: Budget) -> tuple[Table | None, int]:
     rows: list[list[list[str]]] = []  # rows of cells of lines
     i = start
     n = len(lines)
@@ -596,6 +604,7 @@ def _read_tab_table(lines: list[str], start: int) -> tuple[Table | None, int]:
     cells_rows = [["\n".join(x.rstrip() for x in c).strip("\n").strip() for c in r] for r in rows]
     if not cells_rows:
         return None, max(i, start + 1)
+    budget.check_grid(len(cells_rows), max(len(r) for r in cells_rows))
     return Table(rows=tuple(tuple(r) for r in _resolve_tab(cells_rows))), i
 
 

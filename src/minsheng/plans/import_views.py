@@ -17,7 +17,7 @@ from minsheng.plans.import_forms import (
     UploadForm,
     targets_from,
 )
-from minsheng.plans.models import PlanImport
+from minsheng.plans.models import Plan, PlanImport
 
 CONFLICT = _("另一位同事刚刚修改了这份导入结果。您的输入仍在下方，请核对后再保存。")
 
@@ -55,28 +55,50 @@ def _rows(draft: PlanImport, warnings) -> list[dict]:
     ]
 
 
+def _chosen_target(draft: PlanImport, user, value: str | None) -> tuple[bool, Plan | None]:
+    """(valid, plan) for a "target" value: "new" or the id of one of the draft's candidate plans."""
+    if value == "new":
+        return True, None
+    plan = next((p for p in imports.candidate_plans(draft, user) if str(p.pk) == value), None)
+    return plan is not None, plan
+
+
 @login_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    warnings = imports.warnings_for(draft)
     plan_form = PlanFieldsForm(initial={**draft.document["plan"], "version": draft.version})
     if request.method == "POST":
         plan_form = PlanFieldsForm(request.POST)
         if plan_form.is_valid():
             try:
-                imports.update_plan_fields(draft, plan_form.document_values(), plan_form.cleaned_data["version"])
+                imports.update_plan_fields(
+                    draft, plan_form.document_values(), plan_form.cleaned_data["version"], request.user
+                )
             except imports.ImportConflict:
                 messages.error(request, CONFLICT)
             else:
                 messages.success(request, _("已更新计划信息"))
                 return redirect("plans:import_preview", pk=draft.pk)
+    warnings = imports.warnings_for(draft, request.user)
+    candidates = imports.candidate_plans(draft, request.user)
+    suggested = imports.suggested_plan(draft, request.user)
+    # What the coordinator looks at ("查看改动" sends ?target=), else the suggestion, else a new plan.
+    valid, target = _chosen_target(draft, request.user, request.GET.get("target"))
+    if not valid:
+        target = suggested
+    plan_form.fields["region"].widget.attrs["list"] = "import-regions"
     context = {
         "draft": draft,
         "plan_form": plan_form,
+        "region_names": imports.own_region_names(request.user),
         "rows": _rows(draft, warnings),
         "general_warnings": [w for w in warnings if w.project is None],
         "warning_count": len(warnings),
-        "changes": imports.changes_against_plan(draft) if draft.status == PlanImport.Status.DRAFT else None,
+        "region_problem": imports.region_problem(draft, request.user),
+        "candidates": candidates,
+        "suggested": suggested,
+        "target": target,
+        "changes": imports.changes_against_plan(draft, target) if draft.status == PlanImport.Status.DRAFT else None,
     }
     return render(request, "plans/import_preview.html", context)
 
@@ -119,7 +141,7 @@ def import_project(request: HttpRequest, pk: int, index: int) -> HttpResponse:
 
 
 def _row(request: HttpRequest, draft: PlanImport, index: int) -> HttpResponse:
-    warnings = imports.warnings_for(draft)
+    warnings = imports.warnings_for(draft, request.user)
     row = _rows(draft, warnings)[index]
     return render(request, "plans/_import_project_row.html", {"draft": draft, "row": row})
 
@@ -128,10 +150,19 @@ def _row(request: HttpRequest, draft: PlanImport, index: int) -> HttpResponse:
 @require_POST
 def import_save(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
+    choice = request.POST.get("target")
+    valid, target = _chosen_target(draft, request.user, choice)
     try:
-        result = imports.commit_import(draft)
+        if not choice:
+            raise imports.ImportRefused(_("请选择“新建计划”或要更新的已有计划后再保存。"))
+        if not valid:
+            raise imports.ImportRefused(imports.NOT_A_CANDIDATE)
+        result = imports.commit_import(draft, request.user, target)
     except imports.ImportConflict:
         messages.error(request, _("这份导入结果已经保存或放弃，不能再次保存。"))
+        return redirect("plans:import_preview", pk=draft.pk)
+    except imports.ImportRefused as exc:
+        messages.error(request, str(exc))
         return redirect("plans:import_preview", pk=draft.pk)
     messages.success(request, result.summary())
     return redirect("plans:plan_detail", pk=result.plan.pk)

@@ -262,6 +262,12 @@ class PlanImport(models.Model):
     # Bumped on every correction so that two people editing one preview cannot overwrite each other.
     version = models.PositiveIntegerField(default=0)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
+    # The region the import writes into: the document's region name resolved among the regions
+    # of whoever read or corrected it, never looked up across the country. Empty when that name
+    # is outside their regions; then nothing can be saved until a coordinator picks their own.
+    region = models.ForeignKey(
+        Region, verbose_name=_("导入到区划"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 
 from django.db import models, transaction
 
+from minsheng.core.models import Region
 from minsheng.core.resolve import ChildRegionResolver, PersonResolver, UnitResolver, resolve_region
 from minsheng.plans.models import (
     Allocation,
@@ -221,17 +222,26 @@ def _match_renamed(projects: list[dict], matched: list[Project | None], leftover
 
 
 @transaction.atomic
-def load_plan_document(doc: dict) -> LoadResult:
+def load_plan_document(doc: dict, *, plan: Plan | None = None, region: Region | None = None) -> LoadResult:
     """Create or update the plan a minsheng.plan/1 document describes, all or nothing.
 
-    The plan is identified by region, year and title, so loading the same document again
-    updates it; projects are matched by section and number (or name when unnumbered).
+    With neither ``plan`` nor ``region`` (the system administrator's CLI and the demo) the plan
+    is identified by the document's region name, year and title, so loading the same document
+    again updates it. The web importer passes what the coordinator chose and was checked for:
+    ``plan`` to update that plan (its title follows the document), or ``region`` to create a new
+    plan there. Projects are matched by section and number (or name when unnumbered).
     """
     validate(doc)
     meta = doc["plan"]
-    region = resolve_region(meta["region"])
-    plan, plan_created = Plan.objects.get_or_create(region=region, year=meta["year"], title=meta["title"])
+    if plan is not None:
+        plan_created = False
+    elif region is not None:
+        plan, plan_created = Plan.objects.create(region=region, year=meta["year"], title=meta["title"]), True
+    else:
+        region = resolve_region(meta["region"])
+        plan, plan_created = Plan.objects.get_or_create(region=region, year=meta["year"], title=meta["title"])
     plan_fields = {
+        "title": meta["title"],
         "doc_number": meta.get("doc_number") or "",
         "issuer": meta.get("issuer") or "",
         "issued_on": _date(meta.get("issued_on")),

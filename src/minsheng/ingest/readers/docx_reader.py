@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document, IngestError, Paragraph, Table
+from ..limits import Budget
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -264,12 +265,14 @@ def _is_on(el: Any) -> bool:
 
 
 class _Walker:
-    def __init__(self, numbering: _Numbering, warnings: list[str]) -> None:
+    def __init__(self, numbering: _Numbering, warnings: list[str], budget: Budget) -> None:
         self.numbering = numbering
         self.warnings = warnings
+        self.budget = budget
 
     # -- paragraphs -------------------------------------------------------------------------
     def paragraph_text(self, p: Any) -> str:
+        self.budget.tick()
         parts: list[str] = [self.numbering.label(p)]
         self._collect(p, parts)
         return "".join(parts)
@@ -398,7 +401,9 @@ class _Walker:
             if trpr is not None:
                 before = trpr.find(_q("gridBefore"))
                 if before is not None:
-                    row.extend([""] * max(0, _int(before.get(VAL), 0)))
+                    skipped = max(0, _int(before.get(VAL), 0))
+                    self.budget.spend("max_table_cells", skipped)
+                    row.extend([""] * skipped)
             above = grid[-1] if grid else []
             for tc in self._cells(tr):
                 tcpr = tc.find(_q("tcPr"))
@@ -411,6 +416,8 @@ class _Walker:
                         span = max(1, min(_int(gs.get(VAL), 1), 1000))
                     vmerge = tcpr.find(_q("vMerge"))
                     hmerge = tcpr.find(_q("hMerge"))
+                # Spans multiply cells: a few thousand <w:tc> spanning 1000 columns each are millions.
+                self.budget.spend("max_table_cells", span)
                 col = len(row)
                 if hmerge is not None and hmerge.get(VAL) != "restart":
                     # Legacy horizontal merge: this cell continues the one to its left.
@@ -423,6 +430,7 @@ class _Walker:
                 row.extend([""] * (span - 1))
             grid.append(row)
         width = max((len(r) for r in grid), default=0)
+        self.budget.check_grid(len(grid), width)
         for r in grid:
             r.extend([""] * (width - len(r)))
         return grid
@@ -465,11 +473,15 @@ def _as_plain_document(path: Path) -> io.BytesIO:
     return out
 
 
-def read_docx(path: Path, name: str | None = None) -> Document:
-    """Read a .docx file: body paragraphs and tables in order, merged cells resolved."""
+def read_docx(path: Path, name: str | None = None, budget: Budget | None = None) -> Document:
+    """Read a .docx file: body paragraphs and tables in order, merged cells resolved.
+
+    ``budget`` bounds the work (its package should already have passed ``limits.scan_package``).
+    """
     import docx  # python-docx; imported here so the module loads even where it is not installed
 
     display = name or Path(path).name
+    budget = budget or Budget(display=display)
     try:
         try:
             docx_doc = docx.Document(str(path))
@@ -485,7 +497,7 @@ def read_docx(path: Path, name: str | None = None) -> Document:
         raise IngestError(f"无法打开Word文档“{display}”，文件可能已损坏或格式不受支持：{exc}") from exc
     document = Document(source=display)
     try:
-        walker = _Walker(_Numbering.load(docx_doc), document.warnings)
+        walker = _Walker(_Numbering.load(docx_doc), document.warnings, budget)
         walker.flow(docx_doc.element.body, document.blocks)
     except IngestError:
         raise

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from ..document import Document, IngestError
+from ..limits import Budget
 from .docx_reader import read_docx
 from .xlsx_reader import read_xlsx
 
@@ -117,9 +118,12 @@ def convert_with_libreoffice(
     return produced
 
 
-def read_office(path: Path, name: str | None = None, spreadsheet: bool = False) -> Document:
+def read_office(
+    path: Path, name: str | None = None, spreadsheet: bool = False, budget: Budget | None = None
+) -> Document:
     """Read a legacy office file by converting it with LibreOffice; ``spreadsheet`` picks .xlsx."""
     display = name or Path(path).name
+    budget = budget or Budget(display=display)
     target = "xlsx" if spreadsheet else "docx"
     with tempfile.TemporaryDirectory(prefix="minsheng-lo-") as tmp:
         workdir = Path(tmp)
@@ -133,7 +137,14 @@ def read_office(path: Path, name: str | None = None, spreadsheet: bool = False) 
             shutil.copyfile(path, source)
         except OSError as exc:
             raise IngestError(f"无法读取文件“{display}”：{exc.strerror or exc}") from exc
-        converted = convert_with_libreoffice(source, target, workdir, display)
+        # Within the time left, so that LibreOffice is ended here (it runs in a session of its
+        # own) rather than orphaned when the whole reading process is stopped.
+        timeout = min(LIBREOFFICE_TIMEOUT, max(0.5, budget.remaining() - 1.0))
+        converted = convert_with_libreoffice(source, target, workdir, display, timeout=timeout)
+        # What LibreOffice wrote can be as inflated as any uploaded package.
+        from ..limits import scan_package
+
+        scan_package(converted, budget)
         reader = read_xlsx if spreadsheet else read_docx
-        document = reader(converted, name=display)
+        document = reader(converted, name=display, budget=budget)
     return document

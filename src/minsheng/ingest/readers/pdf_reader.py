@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document, IngestError, Paragraph, Table
+from ..limits import Budget
 
 # Printed page numbers and running footers ("— 3 —", "- 12 -", "第 2 页 共 9 页").
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－―]*(\d{1,4}|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?)[\s\-—–－―]*$")
@@ -25,9 +26,6 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # More than this share of undecodable glyphs means the text layer is unusable (fonts without
 # a ToUnicode map yield "(cid:123)" for every character).
 _MAX_CID_SHARE = 0.3
-# pdfminer parses about 20 pages a second; a plan is a few dozen pages, and a file of thousands
-# would hold the upload for minutes.
-MAX_PDF_PAGES = 600
 
 
 @dataclass
@@ -168,12 +166,29 @@ def _align_columns(columns: list[float], previous: list[float], rows: list[list[
     return out
 
 
-def read_pdf(path: Path, name: str | None = None) -> Document:
+def _page_count(path: Path) -> int | None:
+    """The page count from the page tree's root, without parsing the pages (None if unreadable)."""
+    try:
+        import pypdfium2 as pdfium
+
+        with pdfium.PdfDocument(str(path)) as pdf:
+            return len(pdf)
+    except Exception:  # a damaged or encrypted file: pdfplumber reports it with its own message
+        return None
+
+
+def read_pdf(path: Path, name: str | None = None, budget: Budget | None = None) -> Document:
     """Read a text-layer PDF: paragraphs and ruled tables in page order."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     display = name or Path(path).name
+    budget = budget or Budget(display=display)
+    # pdfminer parses about 20 pages a second and pdfplumber lists every page when it opens the
+    # file: a file of thousands of pages is refused before that.
+    pages = _page_count(Path(path))
+    if pages is not None and pages > budget.limits.max_pages:
+        raise _too_many_pages(display, pages, budget)
     try:
         pdf = pdfplumber.open(str(path))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -183,7 +198,7 @@ def read_pdf(path: Path, name: str | None = None) -> Document:
     document = Document(source=display)
     try:
         with pdf:
-            _read_pages(pdf, document, display)
+            _read_pages(pdf, document, display, budget)
     except IngestError:
         raise
     except Exception as exc:
@@ -195,7 +210,14 @@ def read_pdf(path: Path, name: str | None = None) -> Document:
     return document
 
 
-def _read_pages(pdf: Any, document: Document, display: str) -> None:
+def _too_many_pages(display: str, pages: int, budget: Budget) -> IngestError:
+    return IngestError(
+        f"PDF文件“{display}”共{pages}页，超过了{budget.limits.max_pages}页的导入上限"
+        "（MINSHENG_IMPORT_MAX_PAGES）。请只上传计划正文及附件。"
+    )
+
+
+def _read_pages(pdf: Any, document: Document, display: str, budget: Budget) -> None:
     total_chars = 0
     cid_chars = 0
     image_pages: list[int] = []
@@ -205,12 +227,13 @@ def _read_pages(pdf: Any, document: Document, display: str) -> None:
     tail: tuple[_Line, float, float] | None = None
     last_table_ended_page = False
     last_columns: list[float] = []
-    if len(pdf.pages) > MAX_PDF_PAGES:
-        raise IngestError(f"PDF文件“{display}”共{len(pdf.pages)}页，超过了{MAX_PDF_PAGES}页的导入上限。")
+    if len(pdf.pages) > budget.limits.max_pages:
+        raise _too_many_pages(display, len(pdf.pages), budget)
     for number, page in enumerate(pdf.pages, 1):
+        budget.check_time()
         try:
             tail, last_columns, last_table_ended_page, counts = _read_page(
-                page, number, blocks, tail, last_columns, last_table_ended_page
+                page, number, blocks, tail, last_columns, last_table_ended_page, budget
             )
         finally:
             # pdfplumber keeps every parsed page in memory otherwise.
@@ -229,9 +252,12 @@ def _read_page(
     tail: tuple[_Line, float, float] | None,
     last_columns: list[float],
     last_table_ended_page: bool,
+    budget: Budget,
 ) -> tuple[tuple[_Line, float, float] | None, list[float], bool, tuple[int, int, bool]]:
     """Append one page's blocks; returns the carried state and (chars, cid chars, image-only)."""
     chars = [c for c in page.chars if c.get("text", "").strip()]
+    # Before the table finder and line building, whose work grows with the characters.
+    budget.spend("max_text_chars", len(chars))
     counts = (len(chars), sum(1 for c in chars if c["text"].startswith("(cid:")), not chars and bool(page.images))
     if not chars:
         return tail, last_columns, last_table_ended_page, counts

@@ -19,10 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import iterparse
 
 from ..document import Block, Document, IngestError, Paragraph, Table
-
-# A sheet whose styles reach column XFD can make openpyxl materialise millions of empty cells;
-# a plan table never needs this many, so stop early with a message instead of running for minutes.
-MAX_CELLS = 2_000_000
+from ..limits import Budget
 
 _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -178,21 +175,25 @@ def _merged_ranges(wb: Any, ws: Any) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _sheet_grid(wb: Any, ws: Any, budget: list[int], display: str) -> list[list[str]]:
+def _sheet_grid(wb: Any, ws: Any, budget: Budget) -> list[list[str]]:
     if hasattr(ws, "reset_dimensions"):
         # Trust the cells, not the <dimension> element: a wrong one (A1:XFD1048576) would make
         # openpyxl pad every row to 16384 columns.
         ws.reset_dimensions()
     grid: list[list[str]] = []
     for row in ws.iter_rows():
-        budget[0] -= len(row)
-        if budget[0] < 0:
-            raise IngestError(f"“{display}”中的表格过大（超过{MAX_CELLS}个单元格），无法作为计划导入。")
+        # A sheet whose styles reach column XFD makes openpyxl materialise millions of empty
+        # cells: counted as they stream, so it stops early instead of running for minutes.
+        budget.spend("max_table_rows")
+        budget.spend("max_table_cells", len(row))
         values = [format_cell(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row]
         while values and not values[-1]:
             values.pop()
         grid.append(values)
-    for min_row, min_col, max_row, max_col in _merged_ranges(wb, ws):
+    merges = _merged_ranges(wb, ws)
+    # A merge reaching column XFD would pad every row it covers to 16384 cells.
+    budget.check_grid(len(grid), max((m[3] for m in merges if m[0] <= len(grid)), default=0))
+    for min_row, min_col, max_row, max_col in merges:
         if min_row > len(grid):
             continue
         top = grid[min_row - 1]
@@ -205,6 +206,7 @@ def _sheet_grid(wb: Any, ws: Any, budget: list[int], display: str) -> list[list[
             for c in range(min_col, max_col):
                 row[c] = ""
     width = max((len(r) for r in grid), default=0)
+    budget.check_grid(len(grid), width)
     for r in grid:
         r.extend([""] * (width - len(r)))
     # Drop columns that are empty everywhere (a blank first column is common layout).
@@ -275,11 +277,12 @@ def _split_blocks(grid: list[list[str]], origin: str) -> list[Block]:
     return blocks
 
 
-def read_xlsx(path: Path, name: str | None = None) -> Document:
+def read_xlsx(path: Path, name: str | None = None, budget: Budget | None = None) -> Document:
     """Read every visible sheet of an .xlsx/.xlsm workbook, merged ranges resolved."""
     import openpyxl
 
     display = name or Path(path).name
+    budget = budget or Budget(display=display)
     document = Document(source=display)
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally; openpyxl checks names, not streams
@@ -297,7 +300,6 @@ def read_xlsx(path: Path, name: str | None = None) -> Document:
             raise IngestError(f"“{display}”不是有效的Excel工作簿，文件可能已损坏。") from exc
         except Exception as exc:  # openpyxl raises KeyError, ValueError, lxml errors… on bad parts
             raise IngestError(f"无法打开Excel工作簿“{display}”，文件可能已损坏或格式不受支持：{exc}") from exc
-        budget = [MAX_CELLS]
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
                 document.warnings.append(f"已跳过隐藏的工作表“{ws.title}”。")
@@ -305,7 +307,7 @@ def read_xlsx(path: Path, name: str | None = None) -> Document:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    grid = _sheet_grid(wb, ws, budget, display)
+                    grid = _sheet_grid(wb, ws, budget)
             except IngestError:
                 raise
             except Exception as exc:
