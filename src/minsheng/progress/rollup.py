@@ -36,8 +36,12 @@ def _depth(project_id: int, parent_of: dict[int, int | None]) -> int:
     return depth
 
 
-def roll_up(progress: PlanProgress, thresholds: Thresholds) -> PlanProgress:
-    """Move the parents out of ``progress.projects`` into ``progress.parents``, rolled up from their children."""
+def roll_up(progress: PlanProgress, thresholds: Thresholds, keep: set[int] | None = None) -> PlanProgress:
+    """Move the parents out of ``progress.projects`` into ``progress.parents``, rolled up from their children.
+
+    ``keep``: the projects asked for, when the caller asked for some; the children loaded only to
+    roll a parent up are left out of the result (a public page must not list a child that is not public).
+    """
     by_id = {p.project.pk: p for p in progress.projects}
     parent_of = {pk: p.project.parent_id for pk, p in by_id.items()}
     children: dict[int, list[ProjectProgress]] = defaultdict(list)
@@ -60,8 +64,9 @@ def roll_up(progress: PlanProgress, thresholds: Thresholds) -> PlanProgress:
         parent.forecast = max(forecasts) if all(forecasts) else None
         parent.flagged = parent.flagged or any(k.flagged for k in kids)
         parent.children = kids
-    progress.parents = [by_id[pk] for pk in by_id if pk in children]
-    progress.projects = [p for p in progress.projects if p.project.pk not in children]
+    progress.parents = [by_id[pk] for pk in by_id if pk in children and (keep is None or pk in keep)]
+    progress.projects = [p for p in progress.projects
+                         if p.project.pk not in children and (keep is None or p.project.pk in keep)]
     # A parent's own allocation table restates its children's: the districts count the children's.
     progress.district_shares = {name: [(p, f) for p, f in shares if p.project.pk not in children]
                                 for name, shares in progress.district_shares.items()}

@@ -273,7 +273,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
             district_shares[a.label].append((row, share))
     return rollup.roll_up(PlanProgress(plan=plan, on=on, projects=out, closed_period=closed,
                                        unpublished_years=work.unpublished([on]), district_shares=dict(district_shares)),
-                          thresholds)
+                          thresholds, keep=None if project_ids is None else set(project_ids))
 
 
 def progress_series(targets, specs: list[TargetSpec], per_period: dict[int, dict[int, Decimal]]) -> list:
