@@ -68,7 +68,7 @@ def test_units_and_districts_are_ranked_and_each_score_adds_up(lived_in):
     parts = {c.key: c for c in mine.components}
     # Traceable: the finding, the deputy's rating, the survey answers and the bonus with its reason.
     assert [f["state"] for f in parts["rectification"].inputs["findings"]] == ["open"]
-    assert parts["rectification"].value == Decimal("90.00")  # serious (10) open and overdue
+    assert parts["rectification"].value == Decimal("0.00")  # its one finding is open and overdue
     assert parts["deputies"].inputs["counts"] == {"basic": 1}
     assert parts["public"].inputs["counts"] == {"satisfied": 2, "unsatisfied": 1}
     assert next(c for c in mine.components if c.key == "adjustment").inputs["reason"] == "获省级表彰"

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from minsheng.plans.export import number
+from minsheng.plans.export import number, printed_labels
 from minsheng.plans.models import Plan, Project, ProjectUnit
 
 
@@ -36,7 +36,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["plan", "section", "ref", "category"]
 
     def _units(self, obj, role) -> list[str]:
-        return [u.label for u in obj.unit_links.all() if u.role == role]
+        return printed_labels(obj.unit_links.all(), role)
 
     def get_lead_units(self, obj) -> list[str]:
         return self._units(obj, ProjectUnit.Role.LEAD)

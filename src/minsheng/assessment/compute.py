@@ -12,9 +12,12 @@ from decimal import Decimal
 
 from minsheng.appeals import selectors as appeal_selectors
 from minsheng.assessment import scoring
+from minsheng.assessment.adherence import milestone_checks
 from minsheng.assessment.models import Adjustment, DeputyRating, Scheme, SurveyResponse
 from minsheng.core.models import Region, Unit
 from minsheng.plans.models import Allocation, Plan, ProjectUnit
+from minsheng.plans.structure import ROLLUP_RULE
+from minsheng.portal.models import Rating as PortalRating
 from minsheng.progress.models import Report
 from minsheng.progress.selectors import COUNTED, plan_progress
 from minsheng.supervision.selectors import finding_facts
@@ -28,6 +31,7 @@ class SubjectScore:
     components: list[scoring.Points]
     total: Decimal
     rank: int = 0
+    grade: str = ""
 
 
 @dataclass
@@ -37,11 +41,19 @@ class Assessment:
     weights: dict[str, float]
     units: list[SubjectScore] = field(default_factory=list)
     districts: list[SubjectScore] = field(default_factory=list)
+    grades: dict[str, float] = field(default_factory=lambda: dict(scoring.DEFAULT_GRADES))
+    # What the reader must know: components left out for everyone, how pieces of work are counted.
+    notes: list[str] = field(default_factory=list)
 
 
 def scheme_weights(plan: Plan) -> dict[str, float]:
     scheme = Scheme.objects.filter(plan=plan).first()
     return dict(scheme.weights) if scheme and scheme.weights else scoring.default_weights()
+
+
+def scheme_grades(plan: Plan) -> dict[str, float]:
+    scheme = Scheme.objects.filter(plan=plan).first()
+    return dict(scheme.grades) if scheme and scheme.grades else dict(scoring.DEFAULT_GRADES)
 
 
 class _Everyone:
@@ -82,25 +94,55 @@ def _adjustments(plan: Plan) -> tuple[dict[int, list[dict]], dict[int, list[dict
     return by_unit, by_region
 
 
-def _ranked(subjects: list[SubjectScore]) -> list[SubjectScore]:
+def _ranked(subjects: list[SubjectScore], grades: dict[str, float]) -> list[SubjectScore]:
     for s, r in zip(subjects, scoring.rank([s.total for s in subjects]), strict=True):
         s.rank = r
+        s.grade = scoring.grade(s.total, grades)
     return sorted(subjects, key=lambda s: (s.rank, s.name))
+
+
+def _scored(kind: str, subjects: list[tuple[int, str, dict[str, scoring.Result], list[dict]]],
+            weights: dict[str, float], notes: list[str], title: str) -> list[SubjectScore]:
+    """Combine each subject's results, leaving out (with a note) the components nobody has data for."""
+    absent = {k for k in scoring.absent_components([results for _, _, results, _ in subjects], weights)
+              if weights.get(k)}
+    if subjects and absent:
+        labels = "、".join(scoring.LABELS.get(k, k) for k in weights if k in absent)
+        notes.append(f"{title}：{labels}——{scoring.ABSENT_NOTE}。")
+    out = []
+    for key, name, results, adjustments in subjects:
+        for k in absent:
+            results[k] = scoring.Result(None, {**(results[k].inputs if k in results else {}),
+                                               "absent": True, "rule": scoring.ABSENT_NOTE})
+        points, total = scoring.combine(weights, results, adjustments)
+        out.append(SubjectScore(kind, key, name, points, total))
+    return out
 
 
 def assess(plan: Plan, on: datetime.date) -> Assessment:
     weights = scheme_weights(plan)
     progress = plan_progress(plan, on)
+    thresholds = plan.settings or {}
+    # Each piece of work once (progress.rollup): completion and milestones over the leaves; a
+    # parent's own ratings (deputies rate the voted projects) still count for its lead unit.
     by_project = {p.project.pk: p for p in progress.projects}
+    parents = {p.project.pk for p in progress.parents}
     facts = finding_facts(plan, on)
+    checks = milestone_checks(plan, on, [p.project for p in progress.projects])
 
     # Who answers for which project: the lead counts fully, a partner half (task load only).
+    # Collective names nobody could expand are not units and are not scored.
     led: dict[int, set[int]] = defaultdict(set)
     partnered: dict[int, set[int]] = defaultdict(set)
-    for unit_id, project_id, role in ProjectUnit.objects.filter(project__plan=plan).values_list(
-            "unit_id", "project_id", "role"):
+    rated_led: dict[int, set[int]] = defaultdict(set)
+    for unit_id, project_id, role in ProjectUnit.objects.filter(project__plan=plan).exclude(
+            unit__kind=Unit.Kind.COLLECTIVE).values_list("unit_id", "project_id", "role"):
+        if role == ProjectUnit.Role.LEAD:
+            rated_led[unit_id].add(project_id)
+        if project_id in parents:
+            continue
         (led if role == ProjectUnit.Role.LEAD else partnered)[unit_id].add(project_id)
-    unit_ids = set(led) | set(partnered)
+    unit_ids = set(led) | set(partnered) | set(rated_led)
 
     reports = Counter()
     on_time = Counter()
@@ -108,8 +150,9 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
             "unit_id", "late"):
         reports[unit_id] += 1
         on_time[unit_id] += not late
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids | set(reports))}
-    unit_ids |= set(reports)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids | set(reports)).exclude(
+        kind=Unit.Kind.COLLECTIVE)}
+    unit_ids = (unit_ids | set(reports)) & set(units)
 
     ratings: dict[int, Counter] = defaultdict(Counter)
     for project_id, rating in DeputyRating.objects.filter(project__plan=plan).values_list("project_id", "rating"):
@@ -122,10 +165,16 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
         answers[project_id][rating] += 1
         if region_id:
             district_answers[region_id][rating] += 1
+    portal: dict[int, Counter] = defaultdict(Counter)
+    for project_id, choice in PortalRating.objects.filter(
+            project__plan=plan, created_at__date__gte=datetime.date(plan.year, 1, 1),
+            created_at__date__lte=on).values_list("project_id", "choice"):
+        portal[project_id][choice] += 1
 
     appeals_by_unit = _appeal_rows("unit", plan, on)
     adjustments_by_unit, adjustments_by_region = _adjustments(plan)
     max_load = max((len(led[u]) + 0.5 * len(partnered[u]) for u in unit_ids), default=0)
+    tolerance = float(thresholds.get("lagging_points", 10))
 
     def counted(projects: set[int], source: dict[int, Counter]) -> dict[str, int]:
         total = Counter()
@@ -133,28 +182,39 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
             total.update(source.get(pid, Counter()))
         return dict(total)
 
-    result = Assessment(plan, on, weights)
-    for unit_id in sorted(unit_ids):
+    result = Assessment(plan, on, weights, grades=scheme_grades(plan))
+    if parents:
+        result.notes.append(ROLLUP_RULE)
+    # The governments of the regions below are assessed as their district, not beside the departments.
+    below = plan.region.descendant_ids() - {plan.region_id}
+    governments = {pk for pk, u in units.items() if u.kind == Unit.Kind.GOVERNMENT and u.region_id in below}
+    if governments:
+        result.notes.append("区县（镇街）政府不列入单位排名，在区县排名中考核：其承担的任务分解、牵头或配合的项目、"
+                            "报送、督查问题和评价均计入所在区县。")
+    subjects = []
+    for unit_id in sorted(unit_ids - governments):
         mine = led[unit_id] | partnered[unit_id]
         projects = [by_project[p] for p in sorted(mine) if p in by_project]
         results = {
             "task_load": scoring.task_load(len(led[unit_id]), len(partnered[unit_id]), max_load),
             "completion": scoring.completion({p.project.name: p.percent for p in projects}),
-            "milestones": scoring.milestones({p.project.name: str(p.status) for p in projects}),
+            "milestones": scoring.milestones([c for p in sorted(led[unit_id]) for c in checks.get(p, [])],
+                                             tolerance),
             "punctuality": scoring.punctuality(on_time[unit_id], reports[unit_id]),
             "rectification": scoring.rectification([_finding_dict(f) for f in facts if f.unit_id == unit_id]),
-            "deputies": scoring.satisfaction(counted(led[unit_id], ratings)),
-            "public": scoring.satisfaction(counted(led[unit_id], answers)),
+            "deputies": scoring.satisfaction(counted(rated_led[unit_id], ratings)),
+            "public": scoring.public_satisfaction(counted(rated_led[unit_id], answers),
+                                                  counted(rated_led[unit_id], portal)),
             "appeals": _appeals_result(appeals_by_unit.get(unit_id)),
         }
-        points, total = scoring.combine(weights, results, adjustments_by_unit[unit_id])
-        result.units.append(SubjectScore("unit", unit_id, units[unit_id].name, points, total))
+        subjects.append((unit_id, units[unit_id].name, results, adjustments_by_unit[unit_id]))
+    result.units = _scored("unit", subjects, weights, result.notes, "单位")
 
     # Districts: the shares of targets allocated to them, their governments' reports, findings on
     # units of the district, survey answers from the district and appeals in it.
     shares: dict[int, dict[str, float]] = defaultdict(dict)
-    allocations = Allocation.objects.filter(project__plan=plan).values_list("region_id", "label", "project_id",
-                                                                            "project__name")
+    allocations = Allocation.objects.filter(project__plan=plan).exclude(project_id__in=parents).values_list(
+        "region_id", "label", "project_id", "project__name")
     share_by_label = {
         (label, p.project.pk): f for label, items in progress.district_shares.items() for p, f in items
     }
@@ -162,37 +222,58 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
         fraction = share_by_label.get((label, project_id))
         shares[region_id][name] = round(min(fraction or 0.0, 1.0) * 100, 1)
     appeals_by_region = _appeal_rows("region", plan, on)
-    regions = {r.pk: r for r in Region.objects.filter(pk__in=shares)}
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=set(shares) | {units[g].region_id for g in governments})}
     district_units: dict[int, set[int]] = defaultdict(set)
     for u in units.values():
         if u.region_id in regions:
             district_units[u.region_id].add(u.pk)
-    max_shares = max((len(s) for s in shares.values()), default=0)
+
+    def load(region_id: int) -> tuple[int, int]:
+        """Shares allocated and projects its government leads count 1, projects it partners on ½."""
+        own = district_units[region_id]
+        work = set().union(*(led[u] for u in own)) if own else set()
+        helped = set().union(*(partnered[u] for u in own)) - work if own else set()
+        return len(shares[region_id]) + len(work), len(helped)
+
+    loads = {r: load(r) for r in regions}
+    max_shares = max((a + 0.5 * b for a, b in loads.values()), default=0)
+    subjects = []
     for region_id in sorted(regions):
         own = district_units[region_id]
+        led_here = set().union(*(led[u] for u in own)) if own else set()
+        rated_here = set().union(*(rated_led[u] for u in own)) if own else set()
+        # Its own shares where the plan allocates them; else the projects its government answers for.
+        mine = shares[region_id] or {by_project[p].project.name: by_project[p].percent
+                                     for p in sorted(led_here | set().union(*(partnered[u] for u in own)))
+                                     if p in by_project}
         results = {
-            "task_load": scoring.task_load(len(shares[region_id]), 0, max_shares),
-            "completion": scoring.completion(shares[region_id]),
+            "task_load": scoring.task_load(*loads[region_id], max_shares),
+            "completion": scoring.completion(mine),
+            "milestones": scoring.milestones([c for p in sorted(led_here) for c in checks.get(p, [])], tolerance),
             "punctuality": scoring.punctuality(sum(on_time[u] for u in own), sum(reports[u] for u in own)),
             "rectification": scoring.rectification([_finding_dict(f) for f in facts if f.unit_id in own]),
-            "public": scoring.satisfaction(dict(district_answers.get(region_id, {}))),
+            "deputies": scoring.satisfaction(counted(rated_here, ratings)),
+            "public": scoring.public_satisfaction(
+                dict(Counter(district_answers.get(region_id, {})) + Counter(counted(rated_here, answers))),
+                counted(rated_here, portal)),
             "appeals": _appeals_result(appeals_by_region.get(region_id)),
         }
-        points, total = scoring.combine(weights, results, adjustments_by_region[region_id])
-        result.districts.append(SubjectScore("district", region_id, regions[region_id].name, points, total))
-    result.units = _ranked(result.units)
-    result.districts = _ranked(result.districts)
+        subjects.append((region_id, regions[region_id].name, results, adjustments_by_region[region_id]))
+    result.districts = _scored("district", subjects, weights, result.notes, "区县")
+    result.units = _ranked(result.units, result.grades)
+    result.districts = _ranked(result.districts, result.grades)
     return result
 
 
 def as_json(assessment: Assessment) -> dict:
     def subject(s: SubjectScore) -> dict:
-        return {"rank": s.rank, "name": s.name, "id": s.key, "total": str(s.total),
+        return {"rank": s.rank, "name": s.name, "id": s.key, "total": str(s.total), "grade": s.grade,
                 "components": [{"key": c.key, "label": c.label, "weight": _text(c.weight), "score": _text(c.value),
                                 "points": str(c.points), "inputs": _plain(c.inputs)} for c in s.components]}
 
     return {"plan": assessment.plan.pk, "title": assessment.plan.title, "on": assessment.on.isoformat(),
-            "weights": assessment.weights, "units": [subject(s) for s in assessment.units],
+            "weights": assessment.weights, "grades": assessment.grades, "notes": assessment.notes,
+            "units": [subject(s) for s in assessment.units],
             "districts": [subject(s) for s in assessment.districts]}
 
 

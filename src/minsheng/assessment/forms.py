@@ -10,13 +10,27 @@ from minsheng.assessment.models import Adjustment, Rating, Survey
 from minsheng.core.models import Region, Unit
 from minsheng.plans.models import Plan
 
+GRADE_FIELDS = {"优秀": "grade_excellent", "良好": "grade_good", "一般": "grade_fair"}
+
 
 class SchemeForm(forms.Form):
-    def __init__(self, weights: dict, *args, **kwargs):
+    def __init__(self, weights: dict, *args, grades: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for spec in scoring.COMPONENTS:
             self.fields[spec.key] = forms.DecimalField(label=spec.label, min_value=0, max_digits=6, decimal_places=2,
                                                        initial=weights.get(spec.key, 0), help_text=spec.basis)
+        grades = grades or scoring.DEFAULT_GRADES
+        for label, name in GRADE_FIELDS.items():
+            self.fields[name] = forms.DecimalField(
+                label=_("%(grade)s分数线") % {"grade": label}, min_value=0, max_value=100, max_digits=5,
+                decimal_places=2, initial=grades.get(label, scoring.DEFAULT_GRADES[label]),
+                help_text=_("总分不低于此为%(grade)s") % {"grade": label})
+
+    def weights(self) -> dict[str, float]:
+        return {spec.key: float(self.cleaned_data[spec.key]) for spec in scoring.COMPONENTS}
+
+    def grades(self) -> dict[str, float]:
+        return {label: float(self.cleaned_data[name]) for label, name in GRADE_FIELDS.items()}
 
 
 class AdjustmentForm(forms.Form):

@@ -85,6 +85,8 @@ class Scheme(models.Model):
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="assessment_scheme")
     weights = models.JSONField(_("权重"), default=dict)
+    # Lowest total of each grade (优秀/良好/一般); below the lowest is 较差. Empty: scoring.DEFAULT_GRADES.
+    grades = models.JSONField(_("等次分数线"), default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -130,6 +132,8 @@ class Run(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assessment_runs")
     on = models.DateField(_("考核截止日期"))
     weights = models.JSONField(default=dict)  # the scheme as it was used
+    grades = models.JSONField(default=dict)
+    notes = models.JSONField(default=list)  # components left out for everyone, how work is counted
     computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     computed_at = models.DateTimeField(auto_now_add=True)
@@ -153,6 +157,7 @@ class Score(models.Model):
     name = models.CharField(max_length=200)
     total = models.DecimalField(max_digits=8, decimal_places=2)
     rank = models.PositiveIntegerField()
+    grade = models.CharField(_("等次"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["kind", "rank", "name"]

@@ -1,9 +1,11 @@
 """Scoring rules as plain functions: each component turns its inputs into a score out of 100.
 
-A component with nothing to judge (no ratings yet, no appeals) scores ``None`` and drops out:
-the weights of the components that do apply are scaled up to 100, so a unit is neither rewarded
-nor punished for what did not happen to it. ``combine`` returns each component's points rounded
-to 0.01, and the total is their sum, so a drill-down always adds up to the score.
+A component with nothing to judge (no ratings yet, no appeals, no findings, no milestone due)
+scores ``None`` and drops out: the weights of the components that do apply are scaled up to 100,
+so a unit is neither rewarded nor punished for what did not happen to it. A component that has
+no data for anyone is left out of the whole run with a note (``absent_note``), never scored 0.
+``combine`` returns each component's points rounded to 0.01, and the total is their sum, so a
+drill-down always adds up to the score. ``grade`` turns a total into 优秀/良好/一般/较差.
 """
 
 from __future__ import annotations
@@ -42,10 +44,15 @@ def default_weights() -> dict[str, int]:
 
 
 RATING_POINTS = {"satisfied": 100, "basic": 70, "unsatisfied": 0}
+# The portal's own rating choices, in the survey's terms.
+PORTAL_RATINGS = {"satisfied": "satisfied", "basic": "basic", "dissatisfied": "unsatisfied"}
 SEVERITY_POINTS = {"minor": 2, "major": 5, "serious": 10}
-# Share of a finding's severity points deducted, by how it ended up.
-FINDING_FACTORS = {"closed_on_time": 0.25, "closed_late": 0.75, "open": 0.5, "open_overdue": 1.0}
-LAGGING = {"lagging", "critical", "missing"}
+# How well a finding was handled, out of 100; a finding still within its deadline is not judged yet.
+FINDING_VALUES = {"closed_on_time": 100, "closed_late": 50, "open_overdue": 0}
+# 优秀/良好/一般 from these totals up, 较差 below: the scheme's default, changeable per plan.
+DEFAULT_GRADES = {"优秀": 90, "良好": 80, "一般": 60}
+LOWEST_GRADE = "较差"
+ABSENT_NOTE = "所有考核对象均无此项数据，本次不计分，其权重按比例分配给其他指标"
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,22 @@ def completion(percents: Mapping[str, float]) -> Result:
                   {"percents": dict(percents), "rule": "各项目完成率（封顶100%）平均"})
 
 
-def milestones(statuses: Mapping[str, str]) -> Result:
-    """Share of the subject's projects that are not lagging, critical or unreported."""
-    if not statuses:
-        return Result(None, {"rule": "无负责项目"})
-    ok = sum(s not in LAGGING for s in statuses.values())
-    return Result(_round(100 * ok / len(statuses)),
-                  {"statuses": dict(statuses), "on_schedule": ok, "rule": "未滞后项目数 ÷ 项目数 × 100"})
+def milestones(checks: Sequence[Mapping], tolerance_points: float = 10) -> Result:
+    """Share of the milestones due so far that the accepted reports show were reached.
+
+    ``checks`` are dicts with project, due, expected (the fraction the schedule fixes at ``due``)
+    and actual (the accepted cumulative progress of the month of ``due``, None if nothing was
+    accepted by then). A milestone is met when actual ≥ expected − the plan's 滞后 threshold.
+    """
+    if not checks:
+        return Result(None, {"checks": [], "rule": "无已到期的进度节点"})
+    rows = [{**c, "met": c["actual"] is not None and c["actual"] >= c["expected"] - tolerance_points / 100 - 1e-9}
+            for c in checks]
+    met = sum(r["met"] for r in rows)
+    return Result(_round(100 * met / len(rows)),
+                  {"checks": rows, "met": met, "due": len(rows),
+                   "rule": f"已到期节点中按期达到的个数 ÷ 已到期节点数 × 100（以节点当月已审核通过的累计进度计，"
+                           f"落后不超过{tolerance_points:g}个百分点视为达到）"})
 
 
 def punctuality(on_time: int, submitted: int) -> Result:
@@ -91,26 +107,32 @@ def punctuality(on_time: int, submitted: int) -> Result:
                   {"on_time": on_time, "submitted": submitted, "rule": "按时报送数 ÷ 报送数 × 100"})
 
 
-def finding_deduction(severity: str, state: str, on_time: bool | None, workdays_overdue: int) -> float:
-    base = SEVERITY_POINTS[severity]
+def finding_outcome(state: str, on_time: bool | None, workdays_overdue: int) -> str | None:
+    """closed_on_time / closed_late / open_overdue, or None while a finding is within its deadline."""
     if state == "closed":
-        return base * FINDING_FACTORS["closed_on_time" if on_time else "closed_late"]
-    return base * FINDING_FACTORS["open_overdue" if workdays_overdue > 0 else "open"]
+        return "closed_on_time" if on_time else "closed_late"
+    return "open_overdue" if workdays_overdue > 0 else None
 
 
 def rectification(findings: Sequence[Mapping]) -> Result:
-    """100 less each finding's deduction: its severity points, less for a fix on time, more when overdue.
+    """How the subject handled its findings: each judged finding's value, weighted by its severity.
 
-    ``findings`` are dicts with id, severity, state, on_time, workdays_overdue; no findings scores 100.
+    ``findings`` are dicts with id, severity, state, on_time, workdays_overdue. Closed on time 100,
+    closed late 50, overdue and not closed 0; a finding still within its deadline is not judged.
+    A subject with no judged findings is neutral (None): not being inspected earns nothing.
     """
-    rows, total = [], 0.0
+    rows, points, weight = [], 0.0, 0
     for f in findings:
-        d = finding_deduction(f["severity"], f["state"], f["on_time"], f["workdays_overdue"])
-        total += d
-        rows.append({**f, "deduction": d})
-    return Result(_round(max(0.0, 100 - total)), {"findings": rows, "deducted": total,
-                                                  "rule": "100 − Σ 问题分值 × 系数（按时销号0.25、超期销号0.75、"
-                                                          "未到期0.5、超期未改1）"})
+        outcome = finding_outcome(f["state"], f["on_time"], f["workdays_overdue"])
+        value = FINDING_VALUES[outcome] if outcome else None
+        if value is not None:
+            points += SEVERITY_POINTS[f["severity"]] * value
+            weight += SEVERITY_POINTS[f["severity"]]
+        rows.append({**f, "outcome": outcome, "value": value, "severity_points": SEVERITY_POINTS[f["severity"]]})
+    rule = ("Σ 问题分值 × 处理得分 ÷ Σ 问题分值（按时销号100、超期销号50、超期未整改0；未到整改期限的不计；"
+            "一般2、较重5、严重10分）")
+    return Result(_round(points / weight) if weight else None, {"findings": rows, "rule": rule if weight else
+                                                                "无已到期的督查问题，不计分"})
 
 
 def satisfaction(counts: Mapping[str, int]) -> Result:
@@ -121,6 +143,18 @@ def satisfaction(counts: Mapping[str, int]) -> Result:
     score = sum(RATING_POINTS[k] * v for k, v in counts.items()) / n
     return Result(_round(score), {"counts": dict(counts), "answers": n,
                                   "rule": "满意100、基本满意70、不满意0，取平均"})
+
+
+def public_satisfaction(survey_counts: Mapping[str, int], portal_counts: Mapping[str, int]) -> Result:
+    """Survey answers and the portal's ratings pooled: every answer counts once, whichever way it came."""
+    pooled: dict[str, int] = dict(survey_counts)
+    for choice, n in portal_counts.items():
+        key = PORTAL_RATINGS.get(choice, choice)
+        pooled[key] = pooled.get(key, 0) + n
+    result = satisfaction(pooled)
+    rule = "满意度测评答卷与门户网站群众评价合并计数：满意100、基本满意70、不满意0，取平均"
+    return Result(result.score, {**result.inputs, "surveys": dict(survey_counts), "portal": dict(portal_counts),
+                                 "rule": rule})
 
 
 def appeal_rates(response_rate: float | None, satisfaction_rate: float | None, received: int) -> Result:
@@ -160,6 +194,20 @@ def combine(weights: Mapping[str, float], results: Mapping[str, Result],
     for adj in adjustments:
         out.append(Points("adjustment", adj["label"], None, None, _cents(adj["points"]), dict(adj)))
     return out, sum((p.points for p in out), Decimal("0.00"))
+
+
+def grade(total: Decimal | float, thresholds: Mapping[str, float] | None = None) -> str:
+    """优秀/良好/一般 for the highest threshold the total reaches, else 较差."""
+    for label, floor in sorted((thresholds or DEFAULT_GRADES).items(), key=lambda kv: -float(kv[1])):
+        if float(total) >= float(floor) - 1e-9:
+            return label
+    return LOWEST_GRADE
+
+
+def absent_components(results: Sequence[Mapping[str, Result]], keys: Iterable[str] | None = None) -> set[str]:
+    """Components no subject has data for: left out of the run, with a note, rather than scored 0."""
+    keys = set(keys) if keys is not None else {k for r in results for k in r}
+    return {k for k in keys if all(r.get(k) is None or r[k].score is None for r in results)}
 
 
 def rank(totals: Sequence[Decimal]) -> list[int]:

@@ -43,6 +43,19 @@ def set_weights(plan: Plan, weights: dict[str, float]) -> Scheme:
     return scheme
 
 
+def set_grades(plan: Plan, grades: dict[str, float]) -> Scheme:
+    """The lowest total for 优秀, 良好 and 一般; they must fall in that order."""
+    values = [float(grades.get(label, -1)) for label in scoring.DEFAULT_GRADES]
+    if any(v < 0 or v > 100 for v in values):
+        raise AssessmentError("等次分数线应在0到100之间")
+    if values != sorted(values, reverse=True) or len(set(values)) != len(values):
+        raise AssessmentError("分数线应为 优秀 > 良好 > 一般")
+    scheme, _ = Scheme.objects.get_or_create(plan=plan, defaults={"weights": scoring.default_weights()})
+    scheme.grades = dict(zip(scoring.DEFAULT_GRADES, values, strict=True))
+    scheme.save()
+    return scheme
+
+
 def add_adjustment(plan: Plan, user, kind: str, points: Decimal, reason: str, *, unit: Unit | None = None,
                    region: Region | None = None) -> Adjustment:
     if not reason.strip():
@@ -58,10 +71,11 @@ def add_adjustment(plan: Plan, user, kind: str, points: Decimal, reason: str, *,
 @transaction.atomic
 def save_run(plan: Plan, on: datetime.date, user=None) -> Run:
     result = assess(plan, on)
-    run = Run.objects.create(plan=plan, on=on, weights=result.weights, computed_by=user)
+    run = Run.objects.create(plan=plan, on=on, weights=result.weights, grades=result.grades, notes=result.notes,
+                             computed_by=user)
     for subject in [*result.units, *result.districts]:
         score = Score.objects.create(
-            run=run, kind=subject.kind, name=subject.name, total=subject.total, rank=subject.rank,
+            run=run, kind=subject.kind, name=subject.name, total=subject.total, rank=subject.rank, grade=subject.grade,
             unit_id=subject.key if subject.kind == Score.Kind.UNIT else None,
             region_id=subject.key if subject.kind == Score.Kind.DISTRICT else None)
         Component.objects.bulk_create([

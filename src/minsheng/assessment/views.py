@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.assessment import exports, forms, selectors, services
-from minsheng.assessment.compute import scheme_weights
+from minsheng.assessment.compute import scheme_grades, scheme_weights
 from minsheng.assessment.models import Rating, Run, Score, Survey
 from minsheng.core import ratelimit
 from minsheng.core.net import client_ip
@@ -43,7 +44,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "run": run, "can_change": can_change, "default_on": _default_on(plan),
         "units": selectors.run_scores(run, Score.Kind.UNIT) if run else [],
         "districts": selectors.run_scores(run, Score.Kind.DISTRICT) if run else [],
-        "scheme_form": forms.SchemeForm(scheme_weights(plan)) if can_change else None,
+        "scheme_form": forms.SchemeForm(scheme_weights(plan), grades=scheme_grades(plan)) if can_change else None,
         "adjustment_form": forms.AdjustmentForm(plan) if can_change else None,
         "adjustments": plan.assessment_adjustments.select_related("unit", "region", "by"),
     }
@@ -67,10 +68,12 @@ def compute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scheme(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, "assessment.change_scheme")
-    form = forms.SchemeForm(scheme_weights(plan), request.POST)
+    form = forms.SchemeForm(scheme_weights(plan), request.POST, grades=scheme_grades(plan))
     if form.is_valid():
         try:
-            services.set_weights(plan, {k: float(v) for k, v in form.cleaned_data.items()})
+            with transaction.atomic():
+                services.set_weights(plan, form.weights())
+                services.set_grades(plan, form.grades())
             messages.success(request, _("考核方案已保存，请重新计算得分"))
         except services.AssessmentError as exc:
             messages.error(request, str(exc))

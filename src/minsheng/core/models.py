@@ -59,6 +59,9 @@ class Unit(models.Model):
         SOE = "soe", _("国有企业")
         MASS_ORG = "mass_org", _("群团组织")
         OTHER = "other", _("其他")
+        # A printed name for several governments that no region tree could expand (各镇街 where the
+        # tree has no towns, 各有关单位): kept so the plan reads as printed, never scored or asked to report.
+        COLLECTIVE = "collective", _("集合名称（未展开）")
 
     name = models.CharField(_("全称"), max_length=200)
     short_name = models.CharField(_("简称"), max_length=100, blank=True)

@@ -23,11 +23,26 @@ def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def printed_labels(links, role: str) -> list[str]:
+    """The unit names as the document printed them: a collective name once, not once per member."""
+    out, seen = [], set()
+    for link in links:
+        if link.role != role:
+            continue
+        if link.collective:
+            if (link.position, link.label) in seen:
+                continue
+            seen.add((link.position, link.label))
+        out.append(link.label)
+    return out
+
+
 def export_plan(plan: Plan) -> dict:
     projects = (
-        plan.projects.select_related("category", "funding")
+        plan.projects.filter(implied=False)  # implied parents are ours, not the document's
+        .select_related("category", "funding")
         .prefetch_related(
-            Prefetch("unit_links", queryset=ProjectUnit.objects.order_by("position")),
+            Prefetch("unit_links", queryset=ProjectUnit.objects.order_by("position", "id")),
             Prefetch("leader_links", queryset=ProjectLeader.objects.select_related("person").order_by("position")),
             "targets",
             "milestones",
@@ -46,8 +61,8 @@ def export_plan(plan: Plan) -> dict:
                 "category": p.category.name if p.category else None,
                 "name": p.name,
                 "content": _text(p.content),
-                "lead_units": [u.label for u in p.unit_links.all() if u.role == ProjectUnit.Role.LEAD],
-                "partner_units": [u.label for u in p.unit_links.all() if u.role == ProjectUnit.Role.PARTNER],
+                "lead_units": printed_labels(p.unit_links.all(), ProjectUnit.Role.LEAD),
+                "partner_units": printed_labels(p.unit_links.all(), ProjectUnit.Role.PARTNER),
                 "leaders": [x.person.name for x in p.leader_links.all() if x.role == ProjectLeader.Role.LEADER],
                 "unit_leaders": [
                     x.person.name for x in p.leader_links.all() if x.role == ProjectLeader.Role.UNIT_LEADER

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from minsheng.core.collective import parse_collective
+
 
 @dataclass(frozen=True)
 class ImportWarning:
@@ -48,7 +50,7 @@ def check_document(doc: dict, known_units: set[str], reader_warnings: list[str] 
         if not project.get("lead_units"):
             warnings.append(ImportWarning(i, "lead_units", "未识别到牵头单位"))
         for name in (project.get("lead_units") or []) + (project.get("partner_units") or []):
-            if name not in known_units:
+            if name not in known_units and parse_collective(name) is None:  # a collective is expanded, not created
                 unknown.setdefault(name, i)
     for name, i in unknown.items():
         warnings.append(ImportWarning(i, "units", f"单位“{name}”与已知单位不匹配，保存时将新建并标记为待确认"))

@@ -87,6 +87,13 @@ class Project(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级项目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # A parent the document implies but does not list: the 序号 row above sub-items 1-1, 1-2.
+    # It exists to hold the roll-up and is not written back when the plan is exported.
+    implied = models.BooleanField(_("由子项归并"), default=False)
+    # Set when a coordinator has fixed the parent or the voted mark by hand: re-imports keep it.
+    links_confirmed = models.BooleanField(_("上下级关系已人工确认"), default=False)
+    # Share of the parent's roll-up; children without one count equally.
+    weight = models.DecimalField(_("在上级项目中的权重"), max_digits=8, decimal_places=4, null=True, blank=True)
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
     public = models.BooleanField(_("公开"), default=True)
     units = models.ManyToManyField(Unit, through="ProjectUnit", related_name="projects")
@@ -112,10 +119,13 @@ class ProjectUnit(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     label = models.CharField(_("文件中的名称"), max_length=200)
     position = models.PositiveIntegerField(default=0)
+    # One member of a collective name as printed (各区、县(市)政府 → 上城区人民政府): the members of one
+    # printed name share its ``label`` and ``position``, so the plan still reads as published.
+    collective = models.BooleanField(_("集合名称展开"), default=False)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["role", "position"]
+        ordering = ["role", "position", "id"]
 
     def __str__(self) -> str:
         return self.label

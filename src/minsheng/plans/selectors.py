@@ -95,6 +95,42 @@ def filter_choices(plan: Plan) -> dict:
 
 
 @dataclass
+class PrintedUnit:
+    """A unit name as the document printed it, with the units that act for it."""
+
+    label: str
+    units: list[Unit]
+    collective: bool
+    position: int = 0
+
+    @property
+    def unexpanded(self) -> bool:
+        return self.collective and all(u.kind == Unit.Kind.COLLECTIVE for u in self.units)
+
+    @property
+    def needs_review(self) -> bool:
+        return not self.collective and any(u.needs_review for u in self.units)
+
+    @property
+    def members(self) -> str:
+        """上城区、拱墅区…: the member governments by their region, the way people say them."""
+        return "、".join(u.region.name for u in self.units)
+
+
+def printed_units(links) -> list[PrintedUnit]:
+    """Unit links grouped back into the names the document printed (links ordered by position)."""
+    out: list[PrintedUnit] = []
+    for link in links:
+        last = out[-1] if out else None
+        if link.collective and last is not None and last.collective and last.label == link.label \
+                and last.position == link.position:
+            last.units.append(link.unit)
+            continue
+        out.append(PrintedUnit(link.label, [link.unit], link.collective, link.position))
+    return out
+
+
+@dataclass
 class AllocationTable:
     targets: list[Target]
     rows: list[tuple[str, list[Decimal | None]]]

@@ -11,7 +11,13 @@ from difflib import SequenceMatcher
 from django.db import models, transaction
 
 from minsheng.core.models import Region
-from minsheng.core.resolve import ChildRegionResolver, PersonResolver, UnitResolver, resolve_region
+from minsheng.core.resolve import (
+    ChildRegionResolver,
+    CollectiveResolver,
+    PersonResolver,
+    UnitResolver,
+    resolve_region,
+)
 from minsheng.plans.models import (
     Allocation,
     Category,
@@ -24,6 +30,7 @@ from minsheng.plans.models import (
     Target,
 )
 from minsheng.plans.plan_json import validate
+from minsheng.plans.structure import link_projects
 
 
 @dataclass
@@ -62,7 +69,7 @@ def _sync_rows(existing: list[models.Model], rows: list[dict], model: type[model
     changed = False
     kept = []
     for position, row in enumerate(rows):
-        values = {**row, "position": position}
+        values = {"position": position, **row}
         if position < len(existing):
             obj = existing[position]
             diff = {k: v for k, v in values.items() if getattr(obj, k) != v}
@@ -85,6 +92,7 @@ class _Loader:
     def __init__(self, plan: Plan):
         self.plan = plan
         self.units = UnitResolver(plan.region)
+        self.collectives = CollectiveResolver(plan.region, self.units)
         self.people = PersonResolver(plan.region)
         self.districts = ChildRegionResolver(plan.region)
         self.categories: dict[str, Category] = {c.name: c for c in plan.categories.all()}
@@ -116,12 +124,8 @@ class _Loader:
             project.save()
             changed += [k.removesuffix("_id") for k in diff if k != "position"]
 
-        unit_rows = [
-            {"role": role, "unit_id": self.units(name).pk, "label": name}
-            for role, key in ((ProjectUnit.Role.LEAD, "lead_units"), (ProjectUnit.Role.PARTNER, "partner_units"))
-            for name in data.get(key) or []
-        ]
-        if _sync_rows(list(project.unit_links.order_by("position")), unit_rows, ProjectUnit, project=project):
+        unit_rows = self.unit_rows(data)
+        if _sync_rows(list(project.unit_links.order_by("position", "id")), unit_rows, ProjectUnit, project=project):
             changed.append("units")
         leader_rows = [
             {"role": role, "person_id": self.people(name).pk}
@@ -170,6 +174,28 @@ class _Loader:
         if self.sync_funding(project, data.get("funding")):
             changed.append("funding")
         return changed
+
+    def unit_rows(self, data: dict) -> list[dict]:
+        """One row per unit that acts; a collective name gives one row per member government.
+
+        The members of one printed name share its label and position (the printed order); a
+        collective nothing can expand keeps one row on a flagged stand-in unit.
+        """
+        allocated = {self.districts(a["region"]).pk for a in data.get("allocations") or []}
+        rows: list[dict] = []
+        printed = 0
+        for role, key in ((ProjectUnit.Role.LEAD, "lead_units"), (ProjectUnit.Role.PARTNER, "partner_units")):
+            for name in data.get(key) or []:
+                members = self.collectives.expand(name, allocated)
+                row = {"role": role, "label": name, "position": printed}
+                if members is None:
+                    rows.append({**row, "unit_id": self.units(name).pk, "collective": False})
+                elif members:
+                    rows += [{**row, "unit_id": unit.pk, "collective": True} for unit in members]
+                else:
+                    rows.append({**row, "unit_id": self.units.collective(name).pk, "collective": True})
+                printed += 1
+        return rows
 
     def sync_funding(self, project: Project, data: dict | None) -> bool:
         existing = Funding.objects.filter(project=project).first()
@@ -256,7 +282,7 @@ def load_plan_document(doc: dict, *, plan: Plan | None = None, region: Region | 
     loader = _Loader(plan)
 
     existing: dict[tuple[str, str], list[Project]] = defaultdict(list)
-    for project in plan.projects.order_by("position"):
+    for project in plan.projects.filter(implied=False).order_by("position"):
         existing[project_key({"section": project.section, "ref": project.ref, "name": project.name})].append(project)
 
     matched: list[Project | None] = []
@@ -266,11 +292,13 @@ def load_plan_document(doc: dict, *, plan: Plan | None = None, region: Region | 
     _match_renamed(doc["projects"], matched, [p for group in existing.values() for p in group])
 
     kept: set[int] = set()
+    synced: list[Project] = []
     for position, data in enumerate(doc["projects"]):
         project = matched[position] or Project(plan=plan)
         is_new = project.pk is None
         changed = loader.sync_project(project, data, position)
         kept.add(project.pk)
+        synced.append(project)
         if is_new:
             result.created.append(project.name)
         elif changed:
@@ -278,12 +306,65 @@ def load_plan_document(doc: dict, *, plan: Plan | None = None, region: Region | 
             result.changes[project.name] = changed
         else:
             result.unchanged += 1
+    kept |= _link_parents(plan, doc["projects"], synced, loader)
     for project in plan.projects.exclude(pk__in=kept):
         result.deleted.append(project.name)
         project.delete()
     used = set(plan.projects.values_list("category_id", flat=True))
     plan.categories.exclude(id__in=used).delete()
     return result
+
+
+def _link_parents(plan: Plan, projects: list[dict], synced: list[Project], loader: _Loader) -> set[int]:
+    """Parents and voted marks as the document shows them (``plans.structure``); returns the implied parents kept.
+
+    A project whose links a coordinator has confirmed keeps them; the document never clears a
+    voted mark someone set, it only adds the ones it shows.
+    """
+    links = link_projects(projects)
+    implied_rows = {(p.section, p.ref): p for p in plan.projects.filter(implied=True)}
+    implied: dict[tuple, Project] = {}
+    for key, parent in links.implied.items():
+        first = synced[parent.children[0]]
+        row = implied_rows.get((key[0] or "", key[1])) or Project(plan=plan, implied=True)
+        category = loader.category(parent.category)
+        values = {"section": parent.section or "", "ref": parent.ref, "name": parent.name,
+                  "category_id": category.pk if category else None, "position": first.position,
+                  "deadline": max((synced[i].deadline for i in parent.children if synced[i].deadline), default=None)}
+        if row.pk is None or any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+        implied[key] = row
+    for i, project in enumerate(synced):
+        if project.links_confirmed:
+            continue
+        parent = synced[links.parents[i]] if i in links.parents else implied.get(links.implied_parents.get(i))
+        fields = []
+        if project.parent_id != (parent.pk if parent else None):
+            project.parent = parent
+            fields.append("parent")
+        if i in links.voted and not project.voted:
+            project.voted = True
+            fields.append("voted")
+        if fields:
+            project.save(update_fields=fields)
+    return {p.pk for p in implied.values()}
+
+
+def set_parent(project: Project, parent: Project | None, voted: bool, weight: Decimal | None = None) -> Project:
+    """A coordinator's correction of the document's links; later imports keep it."""
+    if parent is not None:
+        if parent.plan_id != project.plan_id:
+            raise ValueError("上级项目须属于同一计划")
+        node = parent
+        while node is not None:
+            if node.pk == project.pk:
+                raise ValueError("不能把项目设为自己或自己下级项目的子项")
+            node = node.parent
+    project.parent, project.voted, project.weight, project.links_confirmed = parent, voted, weight, True
+    project.save(update_fields=["parent", "voted", "weight", "links_confirmed"])
+    return project
 
 
 def set_plan_status(plan: Plan, status: str) -> None:

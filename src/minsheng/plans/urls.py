@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export.json", views.plan_export, name="plan_export"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/links/", views.project_links, name="project_links"),
     path("imports/new/", import_views.import_new, name="import_new"),
     path("imports/<int:pk>/", import_views.import_preview, name="import_preview"),
     path("imports/<int:pk>/projects/<int:index>/", import_views.import_project, name="import_project"),

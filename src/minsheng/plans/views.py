@@ -1,10 +1,15 @@
 """Staff pages for plans and projects; every object goes through core.permissions."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.plans.export import export_plan
@@ -15,8 +20,11 @@ from minsheng.plans.selectors import (
     deadline_notes,
     filter_choices,
     plan_projects,
+    printed_units,
     project_history,
 )
+from minsheng.plans.services import set_parent
+from minsheng.plans.structure import ROLLUP_RULE
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -64,8 +72,9 @@ def plan_export(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
-        Project.objects.select_related("plan__region", "category", "funding").prefetch_related(
-            Prefetch("unit_links", queryset=ProjectUnit.objects.select_related("unit").order_by("position")),
+        Project.objects.select_related("plan__region", "category", "funding", "parent").prefetch_related(
+            Prefetch("unit_links",
+                     queryset=ProjectUnit.objects.select_related("unit__region").order_by("position", "id")),
             Prefetch("leader_links", queryset=ProjectLeader.objects.select_related("person").order_by("position")),
             Prefetch("milestones", queryset=Milestone.objects.select_related("target")),
             "targets",
@@ -80,8 +89,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "project": project,
         "plan": project.plan,
-        "lead_links": [u for u in project.unit_links.all() if u.role == ProjectUnit.Role.LEAD],
-        "partner_links": [u for u in project.unit_links.all() if u.role == ProjectUnit.Role.PARTNER],
+        "lead_links": printed_units(u for u in project.unit_links.all() if u.role == ProjectUnit.Role.LEAD),
+        "partner_links": printed_units(u for u in project.unit_links.all() if u.role == ProjectUnit.Role.PARTNER),
         "leader_links": [x for x in project.leader_links.all() if x.role == ProjectLeader.Role.LEADER],
         "unit_leader_links": [x for x in project.leader_links.all() if x.role == ProjectLeader.Role.UNIT_LEADER],
         "milestones": milestones,
@@ -90,5 +99,58 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": project_history(project),
         "deadlines": deadline_notes([project.deadline, *(m.due for m in milestones)]),
         "can_change": request.user.has_perm("plans.change_project", project),
+        "parent": project.parent,
+        "children": list(project.children.order_by("position", "id")),
+        "rollup_rule": ROLLUP_RULE,
     }
+    if context["can_change"]:
+        context["links_form"] = ProjectLinksForm(project, initial={
+            "parent": project.parent_id, "voted": project.voted, "weight": project.weight})
     return render(request, "plans/project_detail.html", context)
+
+
+class ProjectLinksForm(forms.Form):
+    """A coordinator's correction of where a project sits: its parent (same plan only), voted, weight."""
+
+    parent = forms.ModelChoiceField(queryset=Project.objects.none(), required=False, label=gettext_lazy("上级项目"),
+                                    empty_label=gettext_lazy("（无，独立项目）"))
+    voted = forms.BooleanField(required=False, label=gettext_lazy("人大票决项目"))
+    weight = forms.DecimalField(required=False, min_value=0, max_digits=8, decimal_places=4,
+                                label=gettext_lazy("在上级项目中的权重（空为等权）"))
+
+    def __init__(self, project: Project, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        below = _descendant_ids(project)
+        self.fields["parent"].queryset = project.plan.projects.exclude(pk__in=below | {project.pk}).order_by(
+            "position", "id")
+        self.fields["parent"].label_from_instance = lambda p: f"{p.section} {p.ref} {p.name}".strip()[:80]
+
+
+def _descendant_ids(project: Project) -> set[int]:
+    ids, frontier = set(), [project.pk]
+    while frontier:
+        frontier = list(Project.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("id", flat=True))
+        ids.update(frontier)
+    return ids
+
+
+@login_required
+@require_POST
+def project_links(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("plan"), pk=pk)
+    if not request.user.has_perm("plans.view_project", project):
+        raise Http404
+    if not request.user.has_perm("plans.change_project", project):
+        raise PermissionDenied
+    form = ProjectLinksForm(project, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            set_parent(project, d["parent"], d["voted"], d["weight"])
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已更新上级项目，重新导入时保留此设置"))
+    else:
+        messages.error(request, _("请从本计划的项目中选择上级项目"))
+    return redirect("plans:project_detail", pk=project.pk)

@@ -18,6 +18,7 @@ from minsheng.plans.models import Plan, Project
 from minsheng.portal import selectors, services
 from minsheng.portal.cache import cached
 from minsheng.portal.models import Rating
+from minsheng.progress import rollup
 
 
 def _public_plan(pk: int) -> Plan:
@@ -50,7 +51,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
 
     def build() -> str:
         progress = selectors.public_progress(plan, on, [project.pk])
-        row = progress.projects[0]
+        row = rollup.find(progress, project.pk)  # a parent is rolled up, not among the counted work
         has_map = boundaries.boundary(plan.region) is not None
         context = {
             "project": project, "row": row, "on": on,

@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from minsheng.plans.models import Plan, ProjectUnit
+from minsheng.plans.structure import ROLLUP_RULE
 from minsheng.progress.models import Notice, Period, Report
 from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress
 from minsheng.progress.status import STATUS_LABELS, Status
@@ -210,8 +211,11 @@ def notice_figures(progress: PlanProgress, number: int, period: Period,
         "lagging": lagging,
         "units_by_completion": units,
         "units_by_punctuality": punctuality(plan, period, _lead_labels(plan)),
-        "rules": {"completion": COMPLETION_RULE, "punctuality": PUNCTUALITY_RULE},
+        "rules": {"completion": COMPLETION_RULE, "punctuality": PUNCTUALITY_RULE, "rollup": ROLLUP_RULE},
         "unpublished_years": list(progress.unpublished_years),
+        # Voted key projects and 序号 rows with their children; counted above only through the children.
+        "parents": [{**_project_row(p), "voted": p.project.voted, "children": [_project_row(c) for c in p.children]}
+                    for p in progress.parents],
     }
 
 
@@ -359,6 +363,20 @@ def render_docx(f: dict) -> bytes:
                  _pct(r["percent"]), _pct(r["expected_percent"]), r["status_label"]]
                 for n, r in enumerate(cat["projects"], start=1)],
                [10, 52, 24, 26, 15, 15, 14])
+
+    if f.get("parents"):
+        _para(doc, f"{next(headings)}、重点项目及其子项目", HEADING_FONT, 16, indent=True)
+        _para(doc, f"注：{f['rules']['rollup']}", BODY_FONT, 12, indent=True)
+        for i, parent in enumerate(f["parents"]):
+            voted = "（人大票决）" if parent["voted"] else ""
+            _para(doc, f"（{cn_number(i + 1)}）{parent['name']}{voted}：{len(parent['children'])}个子项目，"
+                       f"完成率{_pct(parent['percent'])}，序时进度{_pct(parent['expected_percent'])}，"
+                       f"{parent['status_label']}。", SUBHEADING_FONT, 16, indent=True)
+            _table(doc, ["序号", "子项目", "牵头单位", "完成率", "序时进度", "状态"],
+                   [[c["ref"] or str(n), c["name"], "、".join(c["lead_units"]) or NO_LEAD, _pct(c["percent"]),
+                     _pct(c["expected_percent"]), c["status_label"]]
+                    for n, c in enumerate(parent["children"], start=1)],
+                   [12, 60, 30, 15, 15, 14])
 
     _para(doc, f"{next(headings)}、滞后项目", HEADING_FONT, 16, indent=True)
     if f["lagging"]:

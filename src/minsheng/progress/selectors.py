@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from minsheng.core.calendar import work_calendar
 from minsheng.plans.models import Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.progress import periods as period_rules
+from minsheng.progress import rollup
 from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
 from minsheng.progress.status import (
     STATUS_LABELS,
@@ -58,6 +59,7 @@ class ProjectProgress:
     forecast: datetime.date | None
     reported: bool
     flagged: bool = False
+    children: list[ProjectProgress] = field(default_factory=list)  # set by rollup.roll_up on parents
 
     @property
     def status_label(self) -> str:
@@ -89,6 +91,8 @@ class PlanProgress:
     unpublished_years: list[int] = field(default_factory=list)
     # District -> (project, share of its allocation done) for every allocated share.
     district_shares: dict[str, list[tuple[ProjectProgress, float]]] = field(default_factory=dict)
+    # Projects with children, rolled up from them and left out of ``projects`` (see progress.rollup).
+    parents: list[ProjectProgress] = field(default_factory=list)
 
     def counts(self) -> dict[Status, int]:
         counts = {s: 0 for s in Status}
@@ -173,7 +177,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
         .order_by("position", "id")
     )
     if project_ids is not None:
-        projects = projects.filter(id__in=project_ids)
+        projects = projects.filter(Q(id__in=project_ids) | Q(parent_id__in=project_ids))  # a parent needs its children
     projects = list(projects)
 
     # Accepted cumulative figures up to the month in question, oldest first: the last one wins.
@@ -254,7 +258,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
         reported = closed is None or any((project.pk, u) in reported_pairs for u in leads)
         row = ProjectProgress(
             project=project,
-            lead_units=[link.label for link in project.unit_links.all()],
+            lead_units=list(dict.fromkeys(link.label for link in project.unit_links.all())),  # a collective once
             leaders=[x.person.name for x in project.leader_links.all()],
             targets=rows, fraction=fraction, expected=expected,
             status=classify(fraction, expected, thresholds, overdue, reported),
@@ -267,8 +271,9 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
             done = allocation_latest.get(a.pk)
             share = float(done / a.value) if done is not None and a.value else None
             district_shares[a.label].append((row, share))
-    return PlanProgress(plan=plan, on=on, projects=out, closed_period=closed,
-                        unpublished_years=work.unpublished([on]), district_shares=dict(district_shares))
+    return rollup.roll_up(PlanProgress(plan=plan, on=on, projects=out, closed_period=closed,
+                                       unpublished_years=work.unpublished([on]), district_shares=dict(district_shares)),
+                          thresholds, keep=None if project_ids is None else set(project_ids))
 
 
 def progress_series(targets, specs: list[TargetSpec], per_period: dict[int, dict[int, Decimal]]) -> list:

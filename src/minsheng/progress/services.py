@@ -74,8 +74,12 @@ def reporting_units(project: Project, governments: dict[int, list[Unit]] | None 
     """Lead units report the targets; a district's government reports its allocated share.
 
     ``governments`` (from :func:`district_governments`) saves the query when looping over projects.
+    A parent (voted key project, 序号 row above 1-1) reports nothing: its children carry the work.
     """
-    leads = [link.unit for link in project.unit_links.all() if link.role == ProjectUnit.Role.LEAD]
+    if project.implied or project.children.exists():
+        return []
+    leads = [link.unit for link in project.unit_links.all()
+             if link.role == ProjectUnit.Role.LEAD and link.unit.kind != Unit.Kind.COLLECTIVE]
     regions = {a.region_id for a in project.allocations.all()}
     if governments is None:
         governments = district_governments(regions)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from minsheng.core.models import User
 from minsheng.core.permissions import coordinated_regions, visible_plans, visible_reports
 from minsheng.plans.models import Plan, Project
-from minsheng.progress import services, tasks_page
+from minsheng.progress import rollup, services, tasks_page
 from minsheng.progress.charts import progress_chart
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
@@ -253,7 +253,7 @@ def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("plans.view_project", project):
         raise Http404
     on = as_of(project.plan, request)
-    progress = plan_progress(project.plan, on, project_ids=[project.pk]).projects[0]
+    progress = rollup.find(plan_progress(project.plan, on, project_ids=[project.pk]), project.pk)
     reports = (visible_reports(request.user, Report.objects.filter(project=project))
                .select_related("unit", "period").order_by("-period__year", "-period__month", "unit_id"))
     context = {
