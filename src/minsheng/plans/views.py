@@ -1,10 +1,12 @@
 """Staff pages for plans and projects; every object goes through core.permissions."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.plans.export import export_plan
@@ -17,6 +19,7 @@ from minsheng.plans.selectors import (
     plan_projects,
     project_history,
 )
+from minsheng.plans.settings_forms import PlanSettingsForm
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -49,6 +52,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     template = "plans/_project_list.html" if request.htmx else "plans/plan_detail.html"
     return render(request, template, context)
+
+
+@login_required
+def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's working rules: reporting deadline, notice cadence, pace and status thresholds."""
+    plan = _visible_plan(request, pk)
+    if not request.user.has_perm("plans.change_plan", plan):
+        raise Http404
+    form = PlanSettingsForm(plan, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan.settings = form.settings()
+        plan.save(update_fields=["settings"])
+        messages.success(request, _("已保存计划设置。"))
+        return redirect("plans:plan_settings", pk=plan.pk)
+    return render(request, "plans/plan_settings.html", {"plan": plan, "form": form})
 
 
 @login_required
