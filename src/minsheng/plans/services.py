@@ -236,7 +236,8 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     for key in DOCUMENT_RULES:
         if key not in rules:
             continue
-        if key not in before or settings.get(key) == before[key]:
+        # Untouched since the last import (or since the defaults): the document's word stands.
+        if settings.get(key) == before.get(key, DEFAULT_SETTINGS.get(key)):
             settings[key] = rules[key]
     remembered = {k: rules[k] for k in DOCUMENT_RULES if k in rules}
     if remembered or before:
