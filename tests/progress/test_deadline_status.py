@@ -183,7 +183,7 @@ def test_overview_shows_the_badge_and_lists_the_overdue(client, users, small):
     assert 'id="status">滞后</span>' in detail and "逾期未报" in detail
 
 
-def test_district_shares_get_their_own_expected_progress_status_and_rank(small):
+def test_district_shares_get_their_own_expected_progress_status_and_rank(client, users, small):
     plan, unit, _, periods = small
     from minsheng.plans.models import Allocation
     from minsheng.progress.models import AllocationFigure
@@ -210,6 +210,15 @@ def test_district_shares_get_their_own_expected_progress_status_and_rank(small):
     # The project's own figure is the districts' sum: 40/100 against 0.5068, 滞后 (−10.7).
     g = next(x for x in progress.projects if x.project.pk == p.pk)
     assert g.fraction == pytest.approx(0.4) and g.status == Status.LAGGING
+
+    from tests.helpers import login
+
+    login(client, users["coordinator"])
+    page = client.get(f"/staff/progress/plans/{plan.pk}/", {"on": AFTER.isoformat()}).content.decode()
+    table = page.split('id="districts"')[1].split("</table>")[0]
+    rows = [r for r in table.split("<tr>")[2:]]
+    assert "上城区" in rows[0] and "50.7%" in rows[0] and "正常" in rows[0]
+    assert "西湖区" in rows[1] and "25.0%" in rows[1] and "严重滞后" in rows[1]
 
 
 def test_a_period_reporting_day_change_moves_its_due_date(small):
