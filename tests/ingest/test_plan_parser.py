@@ -59,6 +59,8 @@ def test_metadata_of_a_notice_issuing_a_plan() -> None:
         "year": 2025,
         "issued_on": "2025-03-05",
         "region": "某某市",
+        # 各项目原则上于10月底前全面完成年度目标任务: the document-wide deadline ends every curve.
+        "settings": {"deadline": "2025-10-31"},
     }
 
 

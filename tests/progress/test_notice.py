@@ -143,7 +143,7 @@ def test_notice_documents_say_what_plan_progress_says(plan, periods, users, repo
     docx = notice.docx.read()
     text = _text(docx)
     assert "第1期" in text and plan.title in text and "2024年6月" in text
-    assert "报送及时率 = 截至本期按时报送的报告数 ÷ 已报送的报告数 × 100%" in text
+    assert "报送及时率 = 截至本期按时报送的报告数 ÷ 应报送的报告数 × 100%" in text
     tables = _tables(docx)
 
     summary = _table(tables, ["状态", "项目数", "占比"])[0]
@@ -185,11 +185,21 @@ def test_unit_rankings_state_their_formula_and_follow_it(plan, periods, users, r
     notice = generate_notice(create_notice(plan, periods[6], users["coordinator"]).pk)
     punctual = {u["unit"]: u for u in notice.figures["units_by_punctuality"]}
     civil = punctual["市民政局"]
-    assert (civil["submitted"], civil["on_time"], civil["rate"]) == (3, 2, 66.7)
-    assert (punctual["市卫生健康委员会"]["submitted"], punctual["市卫生健康委员会"]["rate"]) == (1, 0.0)
+    # 市民政局 leads two projects, each owing January–June: 助餐 (done with its June report, so all
+    # six owed, one filed: 5 missed) and 认知障碍 (May late and June filed: 4 missed). Owed 3 + 9 = 12,
+    # on time 2 (June's two): 2/12 = 16.7%.
+    assert (civil["owed"], civil["submitted"], civil["on_time"], civil["missed"], civil["rate"]) == (
+        12, 3, 2, 9, 16.7)
+    # 市卫生健康委员会 leads six projects, none done: 6 × 6 = 36 owed; only the flu project's June
+    # report came, and late: 0 of 36.
+    health = punctual["市卫生健康委员会"]
+    led = ProjectUnit.objects.filter(project__plan=plan, role=ProjectUnit.Role.LEAD,
+                                     unit__name="市卫生健康委员会").values("project").distinct().count()
+    assert led == 6
+    assert (health["owed"], health["submitted"], health["missed"], health["rate"]) == (36, 1, 35, 0.0)
     ranked = [u for u in notice.figures["units_by_punctuality"] if u["rank"]]
     assert [u["rate"] for u in ranked] == sorted((u["rate"] for u in ranked), reverse=True)
-    assert ranked[0]["rank"] == 1 and ranked[0]["rate"] == 100.0
+    assert ranked[0]["rank"] == 1
     # Lead units that never reported close the list, unranked.
     silent = [u for u in notice.figures["units_by_punctuality"] if u["rank"] is None]
     assert silent and all(u["submitted"] == 0 for u in silent)
@@ -204,8 +214,8 @@ def test_unit_rankings_state_their_formula_and_follow_it(plan, periods, users, r
 
     docx = notice.docx.read()
     assert "完成率排名：牵头单位的完成率为其牵头的全部项目完成率" in _text(docx)
-    ranking = _table(_tables(docx), ["名次", "单位", "已报送", "按时报送", "报送及时率"])[0]
-    assert ["市民政局", "3", "2", "66.7%"] in [row[1:] for row in ranking]
+    ranking = _table(_tables(docx), ["名次", "单位", "应报送", "已报送", "按时报送", "逾期未报", "报送及时率"])[0]
+    assert ["市民政局", "12", "3", "2", "9", "16.7%"] in [row[1:] for row in ranking]
 
 
 def test_numbers_run_per_plan(plan, periods, users, django_capture_on_commit_callbacks):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from minsheng.progress.status import (
+    ReportGap,
     Status,
     Step,
     TargetSpec,
@@ -15,8 +16,10 @@ from minsheng.progress.status import (
     midyear_check,
     missed_milestone_days,
     project_fraction,
+    report_gap,
     suggest_flag,
     target_fraction,
+    with_pace,
     worst,
 )
 
@@ -123,5 +126,25 @@ def test_flag_suggestions_name_their_reason():
     assert suggest_flag(Status.CRITICAL, [], 45) == "进度节点已逾期45天"
     assert suggest_flag(Status.LAGGING, [Status.LAGGING, Status.LAGGING], 0) == "连续三期进度滞后"
     assert suggest_flag(Status.LAGGING, [Status.ON_TRACK, Status.LAGGING], 0) is None
-    assert suggest_flag(Status.MISSING, [Status.MISSING], 0) == "连续两期未报送"
     assert suggest_flag(Status.ON_TRACK, [Status.CRITICAL], 0) is None
+    # Missing reports are counted apart from the status: two closed periods in a row without one.
+    assert suggest_flag(Status.ON_TRACK, [], 0, missed_reports=2) == "连续两期未报送"
+    assert suggest_flag(Status.MISSING, [Status.MISSING], 0, missed_reports=1) is None
+
+
+def test_report_gap_is_a_fact_beside_the_status():
+    assert report_gap(False, False, False, False) is None  # nothing due yet
+    assert report_gap(True, False, False, False) == ReportGap.MISSING
+    assert report_gap(True, False, False, True) is None  # a completed project needs no further report
+    assert report_gap(True, True, True, False) == ReportGap.LATE
+    assert report_gap(True, True, False, False) is None
+
+
+def test_pace_rule_is_a_point_only_where_the_project_has_no_schedule_of_its_own():
+    pace = [Step(D(2024, 6, 30), percent=60)]
+    # 半年度完成全年目标的60%: 60% at 30 June, then linear to the deadline 11-30 (153 days later).
+    steps = with_pace([Step(D(2024, 3, 31))], pace)  # a dated task fixes no figure
+    assert expected_fraction(D(2024, 6, 30), START, DEADLINE, steps, ONE) == pytest.approx(0.6)
+    assert expected_fraction(D(2024, 9, 30), START, DEADLINE, steps, ONE) == pytest.approx(0.6 + 0.4 * 92 / 153)
+    own = [Step(D(2024, 9, 30), value=100, cumulative=True)]
+    assert with_pace(own, pace) == own

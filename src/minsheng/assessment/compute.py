@@ -150,6 +150,10 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
             "unit_id", "late"):
         reports[unit_id] += 1
         on_time[unit_id] += not late
+    # A report owed for a closed period and never filed counts as one not on time (DESIGN: a
+    # missing report is counted in punctuality, not in the status).
+    for unit_id, n in progress.missed_by_unit().items():
+        reports[unit_id] += n
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids | set(reports)).exclude(
         kind=Unit.Kind.COLLECTIVE)}
     unit_ids = (unit_ids | set(reports)) & set(units)

@@ -133,6 +133,9 @@ def cockpit(user, plan: Plan, on: datetime.date) -> dict:
                        "spent": _("已支出"), "response": _("响应率"), "resolution": _("解决率"),
                        "satisfaction": _("满意率")},
         },
+        # Beside the status, never instead of it: the last closed period's reports not in.
+        "overdue_reports": {"count": len(progress.overdue_reports()), "url": drill(plan, on, group="overdue"),
+                            "period": progress.closed_period},
         "lagging": [p for p in progress.projects if p.status == Status.LAGGING],
         "critical": [p for p in progress.projects if p.status == Status.CRITICAL],
         "units_total": len(progress.by_unit()),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .document import Document, Paragraph, Table
 from .normalize import nfkc, normalize, normalize_inline, to_simplified
 from .quantities import extract_targets, parse_number
+from .rules import plan_rules
 from .schedule import parse_deadline, parse_milestones, parse_schedule_cells
 
 __all__ = ["document_to_plan"]
@@ -962,6 +963,11 @@ def document_to_plan(doc: Document) -> dict:
 
     out_projects = [d for d in (_conform_project(p.data) for p in projects) if d is not None]
     _conform_plan(plan, doc, blocks)
+    # The document's own working rules, from its prose (a project's schedule is not one).
+    prose = "\n".join(b.text for i, b in enumerate(blocks) if b.kind == "p" and i not in item_blocks)
+    settings = plan_rules(prose, plan["year"], doc_deadline)
+    if settings:
+        plan["settings"] = settings
     return {"schema": SCHEMA, "source": doc.source, "plan": plan, "projects": out_projects}
 
 

@@ -35,6 +35,7 @@ def map_points(progress: PlanProgress, public: bool) -> list[dict]:
             "name": site.name, "value": [float(site.longitude), float(site.latitude)],
             "project": project.name, "url": url, "status": str(row.status),
             "status_label": str(STATUS_LABELS[row.status]), "percent": row.percent_capped,
+            "report_gap_label": row.report_gap_label,
             "category": project.category.name if project.category else "",
             "units": row.lead_units, "district": site.region.name if site.region else "",
         })

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from minsheng.plans.models import Plan, ProjectLeader, ProjectUnit
+from minsheng.plans.models import DEFAULT_SETTINGS, Plan, ProjectLeader, ProjectUnit
+from minsheng.plans.services import DOCUMENT_RULES
 
 SCHEMA = "minsheng.plan/1"
 
@@ -35,6 +36,14 @@ def printed_labels(links, role: str) -> list[str]:
             seen.add((link.position, link.label))
         out.append(link.label)
     return out
+
+
+def document_rules(plan: Plan) -> dict:
+    """The working rules as the plan holds them now: those the document gave, and any set apart from the defaults."""
+    settings = plan.settings or {}
+    given = settings.get("from_document") or {}
+    return {k: settings[k] for k in DOCUMENT_RULES
+            if k in settings and (k in given or settings[k] != DEFAULT_SETTINGS.get(k))}
 
 
 def export_plan(plan: Plan) -> dict:
@@ -112,6 +121,7 @@ def export_plan(plan: Plan) -> dict:
             "year": plan.year,
             "issued_on": _date(plan.issued_on),
             "region": plan.region_label or plan.region.name,
+            **({"settings": rules} if (rules := document_rules(plan)) else {}),
         },
         "projects": out,
     }

@@ -19,6 +19,7 @@ from minsheng.core.resolve import (
     resolve_region,
 )
 from minsheng.plans.models import (
+    DEFAULT_SETTINGS,
     Allocation,
     Category,
     Funding,
@@ -247,6 +248,34 @@ def _match_renamed(projects: list[dict], matched: list[Project | None], leftover
             taken.add(pk)
 
 
+DOCUMENT_RULES = ("reporting_day", "notice_cadence", "pace", "deadline")
+
+
+def apply_document_rules(plan: Plan, rules: dict) -> bool:
+    """Take the document's working rules (报送时限, 通报频次, 序时要求) into the plan's settings.
+
+    What the document said is remembered under ``from_document``; loading it again changes a
+    setting only while it still holds the document's earlier value, so a coordinator's own edit
+    on the plan page survives a re-import. Returns whether the settings changed.
+    """
+    settings = {**DEFAULT_SETTINGS, **(plan.settings or {})}
+    before = settings.get("from_document") or {}
+    for key in DOCUMENT_RULES:
+        if key not in rules:
+            continue
+        # Untouched since the last import (or since the defaults): the document's word stands.
+        if settings.get(key) == before.get(key, DEFAULT_SETTINGS.get(key)):
+            settings[key] = rules[key]
+    remembered = {k: rules[k] for k in DOCUMENT_RULES if k in rules}
+    if remembered or before:
+        settings["from_document"] = remembered
+    if settings == plan.settings:
+        return False
+    plan.settings = settings
+    plan.save(update_fields=["settings"])
+    return True
+
+
 @transaction.atomic
 def load_plan_document(doc: dict, *, plan: Plan | None = None, region: Region | None = None) -> LoadResult:
     """Create or update the plan a minsheng.plan/1 document describes, all or nothing.
@@ -278,6 +307,7 @@ def load_plan_document(doc: dict, *, plan: Plan | None = None, region: Region | 
         for k, v in plan_fields.items():
             setattr(plan, k, v)
         plan.save()
+    apply_document_rules(plan, meta.get("settings") or {})
     result = LoadResult(plan=plan, plan_created=plan_created)
     loader = _Loader(plan)
 

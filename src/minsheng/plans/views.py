@@ -24,6 +24,7 @@ from minsheng.plans.selectors import (
     project_history,
 )
 from minsheng.plans.services import set_parent
+from minsheng.plans.settings_forms import PlanSettingsForm
 from minsheng.plans.structure import ROLLUP_RULE
 
 
@@ -57,6 +58,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     template = "plans/_project_list.html" if request.htmx else "plans/plan_detail.html"
     return render(request, template, context)
+
+
+@login_required
+def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's working rules: reporting deadline, notice cadence, pace and status thresholds."""
+    plan = _visible_plan(request, pk)
+    if not request.user.has_perm("plans.change_plan", plan):
+        raise Http404
+    form = PlanSettingsForm(plan, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan.settings = form.settings()
+        plan.save(update_fields=["settings"])
+        messages.success(request, _("已保存计划设置。"))
+        return redirect("plans:plan_settings", pk=plan.pk)
+    return render(request, "plans/plan_settings.html", {"plan": plan, "form": form})
 
 
 @login_required

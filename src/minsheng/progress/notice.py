@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -46,11 +47,19 @@ COMPLETION_RULE = (
     "按由高到低排列；完成率相同的名次并列。一个项目有多个牵头单位的，计入每个牵头单位。"
 )
 PUNCTUALITY_RULE = (
-    "报送及时率排名：报送及时率 = 截至本期按时报送的报告数 ÷ 已报送的报告数 × 100%。"
+    "报送及时率排名：报送及时率 = 截至本期按时报送的报告数 ÷ 应报送的报告数 × 100%，"
+    "应报送的报告数 = 已报送的报告数 + 逾期未报的报告数。"
     "“已报送”指已报送、牵头单位已审核和已采纳的报告（退回待重报的不计）；"
-    "“按时”指在该期报送截止日当天或之前报送。按由高到低排列，及时率相同的名次并列、已报送数多者在前；"
+    "“按时”指在该期报送截止日当天或之前报送；“逾期未报”指牵头单位截至本期各期报送截止日后仍未报送的报告"
+    "（项目已完成后不再要求报送）。按由高到低排列，及时率相同的名次并列、应报送数多者在前；"
     "截至本期未报送任何报告的牵头单位列于最后。"
 )
+DISTRICT_RULE = (
+    "区县排名：区县的完成率为分解到该区县的全部任务完成率（超过100%的按100%计）的算术平均值，"
+    "序时进度为同一批任务序时进度的平均值，状态按两者之差判定；按完成率由高到低排列，相同的名次并列；"
+    "尚无已采纳数据的区县列于最后。"
+)
+MONTHLY, QUARTERLY = "monthly", "quarterly"
 STATUS_ORDER = [Status.DONE, Status.AHEAD, Status.ON_TRACK, Status.LAGGING, Status.CRITICAL, Status.MISSING]
 
 
@@ -68,8 +77,31 @@ def notice_date(period: Period) -> datetime.date:
     return period.due_on + datetime.timedelta(days=1)
 
 
+def cadence(plan: Plan) -> str:
+    """How often the plan's notice is issued (每季度向全市通报: quarterly); monthly unless the plan says."""
+    return QUARTERLY if (plan.settings or {}).get("notice_cadence") == QUARTERLY else MONTHLY
+
+
+def period_label(plan: Plan, period: Period) -> str:
+    if cadence(plan) == QUARTERLY and period.month % 3 == 0:
+        return f"{period.year}年第{cn_number(period.month // 3)}季度"
+    return f"{period.year}年{period.month}月"
+
+
+def notice_periods(plan: Plan, periods: Iterable[Period], today: datetime.date) -> list[Period]:
+    """The periods a notice can report on: closed ones (their due date passed), at the plan's cadence."""
+    quarterly = cadence(plan) == QUARTERLY
+    return [p for p in periods if p.due_on < today and (not quarterly or p.month % 3 == 0)]
+
+
+def default_period(plan: Plan, periods: Iterable[Period], today: datetime.date) -> Period | None:
+    """The notice a coordinator most likely means: the last closed period of the plan's cadence."""
+    closed = notice_periods(plan, periods, today)
+    return closed[-1] if closed else None
+
+
 def notice_title(plan: Plan, period: Period, number: int) -> str:
-    return f"{plan.title}进展情况通报（第{number}期·{period.year}年{period.month}月）"
+    return f"{plan.title}进展情况通报（第{number}期·{period_label(plan, period)}）"
 
 
 def issuer(plan: Plan) -> str:
@@ -130,11 +162,19 @@ def _project_row(p: ProjectProgress) -> dict:
         "status": str(p.status),
         "status_label": p.status_label,
         "flagged": p.flagged,
+        "report_gap": str(p.report_gap) if p.report_gap else None,
+        "report_gap_label": p.report_gap_label,
     }
 
 
-def punctuality(plan: Plan, period: Period, lead_labels: dict[int, str]) -> list[dict]:
-    """Each unit's submitted reports up to the period and how many were on time (one query)."""
+def punctuality(plan: Plan, period: Period, lead_labels: dict[int, str],
+                missed: dict[int, int] | None = None) -> list[dict]:
+    """Each unit's reports owed up to the period, submitted, and on time (one query).
+
+    ``missed`` (from ``PlanProgress.missed_by_unit``) are the reports a lead unit owed and never
+    submitted: they count as owed and not on time.
+    """
+    missed = missed or {}
     rows = (
         Report.objects.filter(project__plan=plan, state__in=SUBMITTED)
         .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lte=period.month))
@@ -148,13 +188,19 @@ def punctuality(plan: Plan, period: Period, lead_labels: dict[int, str]) -> list
         seen.add(row["unit_id"])
         # The name the plan uses for the unit, so both rankings speak of the same units.
         name = lead_labels.get(row["unit_id"]) or row["unit__short_name"] or row["unit__name"]
-        out.append({"unit": name, "submitted": row["submitted"], "on_time": row["on_time"],
-                    "rate": round(row["on_time"] / row["submitted"] * 100, 1)})
-    out.sort(key=lambda r: (-r["rate"], -r["submitted"], r["unit"]))
+        owed = row["submitted"] + missed.get(row["unit_id"], 0)
+        out.append({"unit": name, "owed": owed, "submitted": row["submitted"], "on_time": row["on_time"],
+                    "missed": missed.get(row["unit_id"], 0), "rate": round(row["on_time"] / owed * 100, 1)})
+    out.sort(key=lambda r: (-r["rate"], -r["owed"], r["unit"]))
     _ranked(out, key=lambda r: r["rate"])
     # Units that submitted nothing are the worst record of all: they close the list, unranked.
     silent = sorted({label for unit_id, label in lead_labels.items() if unit_id not in seen})
-    out.extend({"rank": None, "unit": name, "submitted": 0, "on_time": 0, "rate": None} for name in silent)
+    by_label: dict[str, int] = defaultdict(int)
+    for unit_id, label in lead_labels.items():
+        if unit_id not in seen:
+            by_label[label] += missed.get(unit_id, 0)
+    out.extend({"rank": None, "unit": name, "owed": by_label[name], "submitted": 0, "on_time": 0,
+                "missed": by_label[name], "rate": None} for name in silent)
     return out
 
 
@@ -189,6 +235,11 @@ def notice_figures(progress: PlanProgress, number: int, period: Period,
               "done": g["counts"][Status.DONE]}
              for g in progress.by_unit()]
     _ranked(units, key=lambda u: u["percent"])
+    districts = [{"rank": g["rank"], "name": g["name"], "allocations": g["allocations"], "reported": g["reported"],
+                  "percent": g["percent"], "expected_percent": g["expected_percent"], "status": str(g["status"]),
+                  "status_label": g["status_label"], "lagging": g["lagging"]}
+                 for g in progress.by_district()]
+    overdue = [_project_row(p) for p in progress.overdue_reports()]
     closed = progress.closed_period
     return {
         "schema": "minsheng.notice/1",
@@ -198,7 +249,8 @@ def notice_figures(progress: PlanProgress, number: int, period: Period,
         "number": number,
         "title": notice_title(plan, period, number),
         "period": period.key,
-        "period_label": f"{period.year}年{period.month}月",
+        "period_label": period_label(plan, period),
+        "cadence": cadence(plan),
         "due_on": period.due_on.isoformat(),
         "on": progress.on.isoformat(),
         "closed_period": f"{closed[0]}-{closed[1]:02d}" if closed else None,
@@ -209,9 +261,13 @@ def notice_figures(progress: PlanProgress, number: int, period: Period,
         "percent": progress.mean_percent(),
         "categories": categories,
         "lagging": lagging,
+        # Beside the status, never instead of it: projects whose report for the period is not in.
+        "overdue_reports": overdue,
         "units_by_completion": units,
-        "units_by_punctuality": punctuality(plan, period, _lead_labels(plan)),
-        "rules": {"completion": COMPLETION_RULE, "punctuality": PUNCTUALITY_RULE, "rollup": ROLLUP_RULE},
+        "units_by_punctuality": punctuality(plan, period, _lead_labels(plan), progress.missed_by_unit()),
+        "districts": districts,
+        "rules": {"completion": COMPLETION_RULE, "punctuality": PUNCTUALITY_RULE, "districts": DISTRICT_RULE,
+                  "rollup": ROLLUP_RULE},
         "unpublished_years": list(progress.unpublished_years),
         # Voted key projects and 序号 rows with their children; counted above only through the children.
         "parents": [{**_project_row(p), "voted": p.project.voted, "children": [_project_row(c) for c in p.children]}
@@ -225,6 +281,8 @@ def summary_sentence(f: dict) -> str:
         f"截至{f['period_label']}底，{f['plan']['title']}共{f['total']}个项目，其中已完成{c['done']}个、"
         f"超前{c['ahead']}个、正常推进{c['on_track']}个、滞后{c['lagging']}个、严重滞后{c['critical']}个、"
         f"未报送{c['missing']}个，全部项目平均完成率{_pct(f['percent'])}。"
+        + (f"另有{len(f['overdue_reports'])}个项目本期进展逾期未报送（状态按最近一次采纳的数据判定）。"
+           if f.get("overdue_reports") else "")
     )
 
 
@@ -390,6 +448,22 @@ def render_docx(f: dict) -> bytes:
                [10, 52, 26, 20, 15, 15, 18])
     else:
         _para(doc, "本期无滞后项目。", indent=True)
+    if f.get("overdue_reports"):
+        _para(doc, f"以下{len(f['overdue_reports'])}个项目{f['period_label']}进展逾期未报送"
+                   "（项目状态按最近一次采纳的数据判定）：", indent=True)
+        _table(doc, ["序号", "项目名称", "牵头单位", "完成率", "状态"],
+               [[str(n), r["name"], "、".join(r["lead_units"]) or NO_LEAD, _pct(r["percent"]), r["status_label"]]
+                for n, r in enumerate(f["overdue_reports"], start=1)],
+               [10, 70, 40, 18, 18])
+
+    if f.get("districts"):
+        _para(doc, f"{next(headings)}、区县推进情况", HEADING_FONT, 16, indent=True)
+        _table(doc, ["名次", "区县", "分解任务数", "已报送", "平均完成率", "序时进度", "状态", "滞后任务数"],
+               [[str(d["rank"]) if d["rank"] else "—", d["name"], str(d["allocations"]), str(d["reported"]),
+                 _pct(d["percent"]), _pct(d["expected_percent"]), d["status_label"], str(d["lagging"])]
+                for d in f["districts"]],
+               [12, 36, 20, 16, 20, 18, 16, 18])
+        _para(doc, f"注：{f['rules']['districts']}", BODY_FONT, 12, indent=True)
 
     _para(doc, f"{next(headings)}、牵头单位排名", HEADING_FONT, 16, indent=True)
     _para(doc, "（一）按完成率", SUBHEADING_FONT, 16, indent=True)
@@ -399,11 +473,11 @@ def render_docx(f: dict) -> bytes:
            [14, 50, 22, 24, 18, 22])
     _para(doc, f"注：{f['rules']['completion']}", BODY_FONT, 12, indent=True)
     _para(doc, "（二）按报送及时率", SUBHEADING_FONT, 16, indent=True)
-    _table(doc, ["名次", "单位", "已报送", "按时报送", "报送及时率"],
-           [[str(u["rank"]) if u["rank"] else "—", u["unit"], str(u["submitted"]), str(u["on_time"]),
-             _pct(u["rate"]) if u["rate"] is not None else "未报送"]
+    _table(doc, ["名次", "单位", "应报送", "已报送", "按时报送", "逾期未报", "报送及时率"],
+           [[str(u["rank"]) if u["rank"] else "—", u["unit"], str(u["owed"]), str(u["submitted"]), str(u["on_time"]),
+             str(u["missed"]), _pct(u["rate"]) if u["rate"] is not None else "未报送"]
             for u in f["units_by_punctuality"]],
-           [14, 62, 24, 24, 26])
+           [14, 50, 18, 18, 18, 18, 24])
     _para(doc, f"注：{f['rules']['punctuality']}", BODY_FONT, 12, indent=True)
 
     _para(doc, f"{next(headings)}、下步工作要求", HEADING_FONT, 16, indent=True)
@@ -511,10 +585,20 @@ def render_xlsx(f: dict) -> bytes:
             for u in f["units_by_completion"]],
            [8, 28, 12, 12, 10, 12], percent_columns=[4], note=f["rules"]["completion"])
 
-    _sheet(wb, "报送及时率排名", caption, ["名次", "单位", "已报送", "按时报送", "报送及时率"],
-           [[u["rank"], u["unit"], u["submitted"], u["on_time"], _fraction(u["rate"])]
+    _sheet(wb, "报送及时率排名", caption, ["名次", "单位", "应报送", "已报送", "按时报送", "逾期未报", "报送及时率"],
+           [[u["rank"], u["unit"], u["owed"], u["submitted"], u["on_time"], u["missed"], _fraction(u["rate"])]
             for u in f["units_by_punctuality"]],
-           [8, 32, 10, 10, 12], percent_columns=[5], note=f["rules"]["punctuality"])
+           [8, 32, 10, 10, 10, 10, 12], percent_columns=[7], note=f["rules"]["punctuality"])
+    _sheet(wb, "逾期未报", caption, ["序号", "项目名称", "牵头单位", "完成率", "状态"],
+           [[n, r["name"], "、".join(r["lead_units"]) or NO_LEAD, _fraction(r["percent"]), r["status_label"]]
+            for n, r in enumerate(f.get("overdue_reports", []), start=1)],
+           [6, 48, 24, 10, 10], percent_columns=[4])
+    if f.get("districts"):
+        _sheet(wb, "区县排名", caption,
+               ["名次", "区县", "分解任务数", "已报送", "平均完成率", "序时进度", "状态", "滞后任务数"],
+               [[d["rank"], d["name"], d["allocations"], d["reported"], _fraction(d["percent"]),
+                 _fraction(d["expected_percent"]), d["status_label"], d["lagging"]] for d in f["districts"]],
+               [8, 20, 12, 10, 12, 12, 10, 12], percent_columns=[5, 6], note=f["rules"]["districts"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,9 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.core.permissions import visible_plans
 from minsheng.plans.models import Plan
 from minsheng.progress.models import Notice, Period
-from minsheng.progress.notice import NoticeError, is_stale, request_notice, retry_notice, stale_message
+from minsheng.progress.notice import (
+    NoticeError,
+    default_period,
+    is_stale,
+    notice_periods,
+    request_notice,
+    retry_notice,
+    stale_message,
+)
 from minsheng.progress.services import ensure_periods
 
 CONTENT_TYPES = {
@@ -26,6 +35,16 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
     if not request.user.has_perm("progress.view_overview", plan):
         raise Http404
     return plan
+
+
+@login_required
+def notice_index(request: HttpRequest) -> HttpResponse:
+    """The menu's way to the notices: the plans the user oversees (straight to the only one)."""
+    plans = [p for p in visible_plans(request.user).select_related("region").order_by("-year", "id")
+             if request.user.has_perm("progress.view_overview", p)]
+    if len(plans) == 1:
+        return redirect("progress:notices", pk=plans[0].pk)
+    return render(request, "progress/notice_index.html", {"plans": plans})
 
 
 @login_required
@@ -43,7 +62,8 @@ def plan_notices(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已开始生成《%(title)s》") % {"title": notice.title})
         return redirect("progress:notices", pk=plan.pk)
-    periods = [p for p in ensure_periods(plan, timezone.localdate()) if p.reports.exists()]
+    today = timezone.localdate()
+    periods = notice_periods(plan, ensure_periods(plan, today), today)
     notices = list(plan.notices.select_related("period"))
     now = timezone.now()
     for notice in notices:
@@ -51,7 +71,7 @@ def plan_notices(request: HttpRequest, pk: int) -> HttpResponse:
         notice.stale = is_stale(notice, now)
     return render(request, "progress/notices.html", {
         "plan": plan, "notices": notices, "periods": periods, "can_issue": can_issue,
-        "stale_message": stale_message(),
+        "stale_message": stale_message(), "default_period": default_period(plan, periods, today),
     })
 
 

@@ -59,7 +59,10 @@ def roll_up(progress: PlanProgress, thresholds: Thresholds, keep: set[int] | Non
         parent.expected = weighted_mean([(k.expected, w) for k, w in pairs]) or 0.0
         parent.overdue_days = max(k.overdue_days for k in kids)
         parent.reported = any(k.reported for k in kids)
-        parent.status = classify(parent.fraction, parent.expected, thresholds, parent.overdue_days, parent.reported)
+        # Status from the children's figures; a parent owes no report of its own, so no gap either.
+        has_figures = parent.fraction is not None or progress.closed_period is None
+        parent.status = classify(parent.fraction, parent.expected, thresholds, parent.overdue_days, has_figures)
+        parent.report_gap, parent.missed_reports = None, 0
         forecasts = [k.forecast for k in kids]
         parent.forecast = max(forecasts) if all(forecasts) else None
         parent.flagged = parent.flagged or any(k.flagged for k in kids)
@@ -71,6 +74,9 @@ def roll_up(progress: PlanProgress, thresholds: Thresholds, keep: set[int] | Non
     progress.district_shares = {name: [(p, f) for p, f in shares if p.project.pk not in children]
                                 for name, shares in progress.district_shares.items()}
     progress.district_shares = {k: v for k, v in progress.district_shares.items() if v}
+    progress.district_rows = {name: [r for r in rows if r.project.project.pk not in children]
+                              for name, rows in progress.district_rows.items()}
+    progress.district_rows = {k: v for k, v in progress.district_rows.items() if v}
     return progress
 
 

@@ -19,7 +19,9 @@ from minsheng.progress import periods as period_rules
 from minsheng.progress import rollup
 from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
 from minsheng.progress.status import (
+    REPORT_GAP_LABELS,
     STATUS_LABELS,
+    ReportGap,
     Status,
     Step,
     TargetSpec,
@@ -30,7 +32,9 @@ from minsheng.progress.status import (
     midyear_check,
     missed_milestone_days,
     project_fraction,
+    report_gap,
     target_fraction,
+    with_pace,
 )
 
 COUNTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
@@ -57,13 +61,25 @@ class ProjectProgress:
     status: Status
     overdue_days: int
     forecast: datetime.date | None
-    reported: bool
+    reported: bool  # the last closed period's report is in (or none was due yet)
     flagged: bool = False
     children: list[ProjectProgress] = field(default_factory=list)  # set by rollup.roll_up on parents
+    # The last closed period's report missing or late: shown beside the status, counted in punctuality.
+    report_gap: ReportGap | None = None
+    # Closed periods in a row, latest first, with no report from a lead unit (连续未报送).
+    missed_reports: int = 0
+    lead_unit_ids: list[int] = field(default_factory=list)
+    # Month key -> {unit id: submitted late} for every closed period's counted reports.
+    reports_by_period: dict[int, dict[int, bool]] = field(default_factory=dict)
+    done_since: int | None = None  # month key of the first accepted figures at 100%: no report owed after it
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def report_gap_label(self) -> str:
+        return REPORT_GAP_LABELS[self.report_gap] if self.report_gap else ""
 
     @property
     def percent(self) -> float:
@@ -93,6 +109,8 @@ class PlanProgress:
     district_shares: dict[str, list[tuple[ProjectProgress, float]]] = field(default_factory=dict)
     # Projects with children, rolled up from them and left out of ``projects`` (see progress.rollup).
     parents: list[ProjectProgress] = field(default_factory=list)
+    # District -> its allocations with their own expected progress and status.
+    district_rows: dict[str, list[AllocationProgress]] = field(default_factory=dict)
 
     def counts(self) -> dict[Status, int]:
         counts = {s: 0 for s in Status}
@@ -102,6 +120,33 @@ class PlanProgress:
 
     def by_status(self) -> list[tuple[Status, str, int]]:
         return [(s, STATUS_LABELS[s], n) for s, n in self.counts().items()]
+
+    def overdue_reports(self) -> list[ProjectProgress]:
+        """Projects whose report for the last closed period is missing (逾期未报)."""
+        return [p for p in self.projects if p.report_gap == ReportGap.MISSING]
+
+    def missed_by_unit(self) -> dict[int, int]:
+        """Reports each lead unit owed for the closed periods and never submitted.
+
+        A period counts from January to the last closed one, except after the month a project's
+        accepted figures first reached 100% (a completed project needs no further report).
+        """
+        missed: dict[int, int] = defaultdict(int)
+        if self.closed_period is None:
+            return missed
+        first, last = _month_key(self.plan.year, 1), _month_key(*self.closed_period)
+        for p in self.projects:
+            end = min(last, p.done_since) if p.done_since is not None else last
+            for key in range(first, end + 1):
+                reported = p.reports_by_period.get(key, {})
+                for unit_id in p.lead_unit_ids:
+                    if unit_id not in reported:
+                        missed[unit_id] += 1
+        return missed
+
+    def late_reports(self) -> list[ProjectProgress]:
+        """Projects whose report for the last closed period came after the deadline (逾期报送)."""
+        return [p for p in self.projects if p.report_gap == ReportGap.LATE]
 
     def mean_percent(self, items: list[ProjectProgress] | None = None) -> float:
         items = self.projects if items is None else items
@@ -129,15 +174,41 @@ class PlanProgress:
         return sorted(self.groups(lambda p: p.lead_units or ["（未定牵头单位）"]), key=lambda g: -g["percent"])
 
     def by_district(self) -> list[dict]:
+        """Each district's allocated shares: completion, expected progress, status and rank (best first).
+
+        A district's status is its mean share (each capped at 100%) against the mean expected
+        progress of the same shares; 未报送 when none of its shares has an accepted figure.
+        """
+        thresholds = Thresholds.from_settings(self.plan.settings or {})
         out = []
         for name, shares in self.district_shares.items():
+            rows = self.district_rows.get(name, [])
             reported = [f for _, f in shares if f is not None]
+            counts = {s: 0 for s in Status}
+            for r in rows:
+                counts[r.status] += 1
+            mean = sum(min(f, 1.0) for f in reported) / len(reported) if reported else None
+            expected = sum(min(r.expected, 1.0) for r in rows) / len(rows) if rows else 0.0
+            status = classify(mean, expected, thresholds, 0, mean is not None or self.closed_period is None)
             out.append({"name": name, "count": len({id(p) for p, _ in shares}),
                         "reported": len(reported), "allocations": len(shares),
-                        "percent": round(sum(min(f, 1.0) for f in reported) / len(reported) * 100, 1)
-                        if reported else None,
+                        "percent": round(mean * 100, 1) if mean is not None else None,
+                        "expected_percent": round(expected * 100, 1),
+                        "status": status, "status_label": STATUS_LABELS[status], "counts": counts,
+                        "lagging": counts[Status.LAGGING] + counts[Status.CRITICAL],
+                        "rows": rows,
                         "projects": list({id(p): p for p, _ in shares}.values())})
-        return sorted(out, key=lambda g: -(g["percent"] or -1))
+        out.sort(key=lambda g: -(g["percent"] or -1))
+        # Competition ranking (1, 2, 2, 4) by completion; districts with no figures are unranked.
+        place, previous = 0, None
+        for i, g in enumerate(out, start=1):
+            if g["percent"] is None:
+                g["rank"] = None
+                continue
+            if g["percent"] != previous:
+                place, previous = i, g["percent"]
+            g["rank"] = place
+        return out
 
     def midyear_shortfall(self, share: float = 0.6) -> list[ProjectProgress] | None:
         """Projects short of 时间过半任务过半 (60% by 30 June in the seeds); None before the check date."""
@@ -158,11 +229,61 @@ def milestone_steps(project: Project) -> list[Step]:
     ]
 
 
+def pace_steps(plan: Plan) -> list[Step]:
+    """The document's pace rules as points (settings ``pace``: ``[{"due": "2024-06-30", "percent": 60}]``)."""
+    steps = []
+    for rule in (plan.settings or {}).get("pace") or []:
+        try:
+            steps.append(Step(datetime.date.fromisoformat(rule["due"]), percent=float(rule["percent"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # a hand-edited rule that is not a date and a percent fixes no point
+    return steps
+
+
+def plan_deadline(plan: Plan) -> datetime.date:
+    """The document-wide deadline (11月底前全面完成) for projects without their own; else the year's end."""
+    value = (plan.settings or {}).get("deadline")
+    try:
+        return datetime.date.fromisoformat(value) if value else datetime.date(plan.year, 12, 31)
+    except (TypeError, ValueError):
+        return datetime.date(plan.year, 12, 31)
+
+
+def project_schedule(project: Project, pace: list[Step], default_deadline: datetime.date
+                     ) -> tuple[datetime.date, list[Step]]:
+    """A project's deadline and the steps its expected progress follows (own milestones, else the pace)."""
+    deadline = project.deadline or default_deadline
+    return deadline, with_pace(milestone_steps(project), [s for s in pace if s.due < deadline])
+
+
+@dataclass
+class AllocationProgress:
+    """A district's share of a target: its own actual, expected and status (区县任务分解)."""
+
+    label: str
+    project: ProjectProgress
+    value: Decimal | None
+    actual: Decimal | None
+    fraction: float | None
+    expected: float
+    status: Status
+
+
+def _missed_in_a_row(months: set[int], closed_key: int | None, first_key: int) -> int:
+    """Closed periods in a row, counted back from the last closed one, with no report."""
+    missed, key = 0, closed_key
+    while key is not None and key >= first_key and key not in months:
+        missed += 1
+        key -= 1
+    return missed
+
+
 def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None = None) -> PlanProgress:
     work = work_calendar()
     thresholds = Thresholds.from_settings(plan.settings or {})
     reporting_day = int((plan.settings or {}).get("reporting_day", 3))
     closed = period_rules.last_closed_month(plan.year, on, reporting_day, work)
+    closed_key = _month_key(*closed) if closed else None
     upto = _month_key(on.year, on.month)
 
     projects = (
@@ -205,32 +326,44 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
         if _month_key(year, month) <= upto:
             allocation_latest[allocation_id] = value
 
+    # Every accepted report: the projects that have figures at all, and the latest 形象进度.
     percents: dict[int, Decimal] = {}
+    percent_done: dict[int, int] = {}  # project -> first month its 形象进度 reached 100%
+    accepted: set[int] = set()
     for project_id, value, year, month in (
-        Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED, percent_complete__isnull=False)
+        Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED)
         .values_list("project_id", "percent_complete", "period__year", "period__month")
         .order_by("period__year", "period__month")
     ):
         if _month_key(year, month) <= upto:
-            percents[project_id] = value
+            accepted.add(project_id)
+            if value is not None:
+                percents[project_id] = value
+                if value >= 100 and project_id not in percent_done:
+                    percent_done[project_id] = _month_key(year, month)
 
-    reported_pairs: set[tuple[int, int]] = set()
+    # Who has reported for which closed period, and whether on time: for the late-report fact
+    # beside the status and the run of missed periods, never for the status itself.
+    submitted: dict[int, dict[int, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
     if closed:
-        reported_pairs = set(
-            Report.objects.filter(project__plan=plan, state__in=COUNTED, period__year=closed[0],
-                                  period__month=closed[1]).values_list("project_id", "unit_id")
-        )
+        for project_id, unit_id, year, month, late in (
+            Report.objects.filter(project__plan=plan, state__in=COUNTED, period__year=plan.year,
+                                  period__month__lte=closed[1])
+            .values_list("project_id", "unit_id", "period__year", "period__month", "late")
+        ):
+            submitted[project_id][_month_key(year, month)][unit_id] = late
     flagged = set(FlaggedSupervision.objects.filter(project__plan=plan, state=FlaggedSupervision.State.ACTIVE)
                   .values_list("project_id", flat=True))
 
     start = datetime.date(plan.year, 1, 1)
+    pace, default_deadline = pace_steps(plan), plan_deadline(plan)
     out = []
     district_shares: dict[str, list[tuple[ProjectProgress, float | None]]] = defaultdict(list)
+    district_rows: dict[str, list[AllocationProgress]] = defaultdict(list)
     for project in projects:
-        deadline = project.deadline or datetime.date(plan.year, 12, 31)
+        deadline, steps = project_schedule(project, pace, default_deadline)
         targets = list(project.targets.all())
         specs = [TargetSpec(float(t.value) if t.value is not None else None, t.op) for t in targets]
-        steps = milestone_steps(project)
         for a in project.allocations.all():
             if a.pk in allocation_latest and a.target_id is not None:
                 districts[a.target_id] = districts.get(a.target_id, Decimal(0)) + allocation_latest[a.pk]
@@ -246,33 +379,68 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
                 expected=expected_fraction(on, start, deadline, steps, specs, i), rolled_up=rolled,
             ))
         numeric = [r for r in rows if r.value]
+        percent_steps = [s for s in steps if s.percent is not None]
         if numeric:
             fraction = project_fraction([r.fraction for r in numeric], [t.weight for t in targets if t.value])
             expected = sum(r.expected for r in numeric) / len(numeric)
             overdue = max(missed_milestone_days(on, steps, r.fraction, specs, i) for i, r in enumerate(rows) if r.value)
         else:
             fraction = float(percents[project.pk]) / 100 if project.pk in percents else None
-            expected = expected_fraction(on, start, deadline, [s for s in steps if s.percent is not None])
+            expected = expected_fraction(on, start, deadline, percent_steps)
             overdue = 0
+        # 未报送 is a status only for a project with no accepted figures at all, and only once a
+        # report has been due: before the first deadline a project has simply not started.
+        has_figures = fraction is not None or project.pk in accepted or closed is None
+        status = classify(fraction, expected, thresholds, overdue, has_figures)
+
         leads = [link.unit_id for link in project.unit_links.all()]
-        reported = closed is None or any((project.pk, u) in reported_pairs for u in leads)
+        by_month = submitted.get(project.pk, {})
+
+        def lead_reports(key: int, by_month=by_month, leads=leads) -> dict[int, bool]:
+            # A project without a lead unit is answered for by whoever reports on it.
+            units = by_month.get(key, {})
+            return {u: late for u, late in units.items() if u in leads} if leads else units
+
+        in_closed = lead_reports(closed_key) if closed_key else {}
+        done = status == Status.DONE
+        gap = report_gap(closed is not None, bool(in_closed), bool(in_closed) and all(in_closed.values()), done)
+        missed = 0 if done else _missed_in_a_row({k for k in by_month if lead_reports(k)}, closed_key,
+                                                  _month_key(plan.year, 1))
+        series = progress_series(targets, specs, per_period)
+        if numeric:
+            done_since = next((_month_key(d.year, d.month) for d, f in series if f >= 1.0 - 1e-9), None)
+        else:
+            done_since = percent_done.get(project.pk)
         row = ProjectProgress(
             project=project,
             lead_units=list(dict.fromkeys(link.label for link in project.unit_links.all())),  # a collective once
             leaders=[x.person.name for x in project.leader_links.all()],
             targets=rows, fraction=fraction, expected=expected,
-            status=classify(fraction, expected, thresholds, overdue, reported),
-            overdue_days=overdue, forecast=forecast_completion(progress_series(targets, specs, per_period)),
-            reported=reported,
+            status=status,
+            overdue_days=overdue, forecast=forecast_completion(series),
+            reported=closed is None or bool(in_closed),
             flagged=project.pk in flagged,
+            report_gap=gap,
+            missed_reports=missed,
+            lead_unit_ids=leads,
+            reports_by_period=dict(by_month),
+            done_since=done_since,
         )
         out.append(row)
+        index = {t.pk: i for i, t in enumerate(targets)}
         for a in project.allocations.all():
-            done = allocation_latest.get(a.pk)
-            share = float(done / a.value) if done is not None and a.value else None
+            done_value = allocation_latest.get(a.pk)
+            share = float(done_value / a.value) if done_value is not None and a.value else None
             district_shares[a.label].append((row, share))
+            i = index.get(a.target_id)
+            a_expected = (expected_fraction(on, start, deadline, steps, specs, i) if i is not None
+                          else expected_fraction(on, start, deadline, percent_steps))
+            district_rows[a.label].append(AllocationProgress(
+                label=a.label, project=row, value=a.value, actual=done_value, fraction=share, expected=a_expected,
+                status=classify(share, a_expected, thresholds, 0, share is not None or closed is None)))
     return rollup.roll_up(PlanProgress(plan=plan, on=on, projects=out, closed_period=closed,
-                                       unpublished_years=work.unpublished([on]), district_shares=dict(district_shares)),
+                                       unpublished_years=work.unpublished([on]), district_shares=dict(district_shares),
+                                       district_rows=dict(district_rows)),
                           thresholds, keep=None if project_ids is None else set(project_ids))
 
 

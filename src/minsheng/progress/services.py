@@ -52,7 +52,13 @@ def ensure_periods(plan: Plan, today: datetime.date) -> list[Period]:
     day = int(plan.settings.get("reporting_day", 3))
     existing = {(p.year, p.month): p for p in plan.periods.all()}
     for year, month in period_rules.open_months(plan.year, today, day):
-        if (year, month) not in existing:
+        if (year, month) in existing:
+            # The plan's reporting day (or the holiday calendar) changed since the period opened.
+            due = period_rules.due_date(year, month, day, work)
+            if existing[(year, month)].due_on != due:
+                Period.objects.filter(pk=existing[(year, month)].pk).update(due_on=due)
+                existing[(year, month)].due_on = due
+        else:
             due = period_rules.due_date(year, month, day, work)
             try:
                 with transaction.atomic():

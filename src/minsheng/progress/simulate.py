@@ -37,7 +37,7 @@ from minsheng.plans.models import Plan, Project, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import services
 from minsheng.progress.models import AllocationFigure, Period, Report, ReportEvent, TargetFigure
-from minsheng.progress.selectors import milestone_steps
+from minsheng.progress.selectors import pace_steps, plan_deadline, project_schedule
 from minsheng.progress.status import TargetSpec, expected_fraction
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -404,10 +404,10 @@ def ensure_district_units(plan: Plan) -> list[Unit]:
 
 def _sim_project(project: Project, periods: list[Period]) -> SimProject:
     start = datetime.date(project.plan.year, 1, 1)
-    deadline = project.deadline or datetime.date(project.plan.year, 12, 31)
+    # The curve the status engine judges by: own milestones, else the document's pace rules.
+    deadline, steps = project_schedule(project, pace_steps(project.plan), plan_deadline(project.plan))
     targets = list(project.targets.all())
     specs = [TargetSpec(float(t.value) if t.value is not None else None, t.op) for t in targets]
-    steps = milestone_steps(project)
     ends = [period_rules.month_end(p.year, p.month) for p in periods]
 
     def curve(index: int | None) -> tuple[float, ...]:

@@ -34,6 +34,19 @@ STATUS_LABELS = {
 SEVERITY = [Status.MISSING, Status.CRITICAL, Status.LAGGING, Status.ON_TRACK, Status.AHEAD, Status.DONE]
 
 
+class ReportGap(StrEnum):
+    """What is wrong with the report for the last closed period: shown beside the status, never instead of it."""
+
+    MISSING = "missing"  # nothing submitted by the deadline, nor since
+    LATE = "late"  # submitted, but after the deadline
+
+
+REPORT_GAP_LABELS = {
+    ReportGap.MISSING: "逾期未报",
+    ReportGap.LATE: "逾期报送",
+}
+
+
 @dataclass(frozen=True)
 class Thresholds:
     ahead_points: float = 10
@@ -165,6 +178,11 @@ def classify(
     overdue_days: int = 0,
     reported: bool = True,
 ) -> Status:
+    """The status of the latest accepted figures against the expected progress of the date.
+
+    ``reported`` is whether the project has any accepted figures at all: only a project with
+    none is 未报送. A report missing for one period does not enter here (see ``report_gap``).
+    """
     if not reported:
         return Status.MISSING
     a = actual or 0.0
@@ -178,6 +196,29 @@ def classify(
     if gap >= thresholds.ahead_points:
         return Status.AHEAD
     return Status.ON_TRACK
+
+
+def report_gap(period_closed: bool, submitted: bool, submitted_late: bool, done: bool) -> ReportGap | None:
+    """The last closed period's report: missing, late, or fine.
+
+    A project already done needs no further report; before the first deadline nothing is owed.
+    """
+    if not period_closed:
+        return None
+    if not submitted:
+        return None if done else ReportGap.MISSING
+    return ReportGap.LATE if submitted_late else None
+
+
+def with_pace(steps: Sequence[Step], pace: Sequence[Step]) -> list[Step]:
+    """A project's schedule with the document's pace rules (半年度完成全年目标的60%) as points.
+
+    The project's own schedule wins: the document's rules apply only to a project whose
+    milestones fix no figure of their own.
+    """
+    if any(s.percent is not None or s.value is not None for s in steps):
+        return list(steps)
+    return [*steps, *pace]
 
 
 def worst(statuses: Iterable[Status]) -> Status | None:
@@ -219,11 +260,14 @@ def midyear_check(year: int, actual: float | None, on: datetime.date, share: flo
 
 
 def suggest_flag(status: Status, previous: Sequence[Status], overdue_days: int,
-                 thresholds: Thresholds = Thresholds()) -> str | None:
+                 thresholds: Thresholds = Thresholds(), missed_reports: int = 0) -> str | None:
     """Why a project should be put under flagged supervision (挂牌督办), or None.
 
-    Critical now, lagging for three periods running, or a milestone missed by more than the
-    critical delay: the cases the seeds' notices name for 挂牌督办.
+    Critical now, lagging for three periods running, a milestone missed by more than the
+    critical delay, or the reports of the last two closed periods missing (``missed_reports``
+    counts the closed periods in a row, latest first, with no report): the cases the seeds'
+    notices name for 挂牌督办. ``previous`` are the statuses at the earlier closed periods,
+    oldest first.
     """
     if status == Status.CRITICAL:
         if overdue_days > thresholds.critical_overdue_days:
@@ -232,6 +276,6 @@ def suggest_flag(status: Status, previous: Sequence[Status], overdue_days: int,
     recent = [*previous[-2:], status]
     if len(recent) == 3 and all(s in (Status.LAGGING, Status.CRITICAL) for s in recent):
         return "连续三期进度滞后"
-    if status == Status.MISSING and len(previous) >= 1 and previous[-1] == Status.MISSING:
+    if missed_reports >= 2:
         return "连续两期未报送"
     return None

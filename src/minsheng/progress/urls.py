@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.overview, name="overview"),
     path("flags/<int:pk>/decide/", views.decide_flag, name="decide_flag"),
     path("projects/<int:pk>/", views.project_progress, name="project"),
+    path("notices/", notice_views.notice_index, name="notice_index"),
     path("plans/<int:pk>/notices/", notice_views.plan_notices, name="notices"),
     path("notices/<int:pk>/action/", notice_views.notice_action, name="notice_action"),
 ]

@@ -18,11 +18,12 @@ from minsheng.core.permissions import coordinated_regions, visible_plans, visibl
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import rollup, services, tasks_page
 from minsheng.progress.charts import progress_chart
+from minsheng.progress.flags import propose_flags
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
 from minsheng.progress.reporting import report_changes, report_scope
 from minsheng.progress.selectors import plan_progress
-from minsheng.progress.status import STATUS_LABELS, Status, suggest_flag
+from minsheng.progress.status import STATUS_LABELS, Status
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
 
@@ -196,6 +197,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         shown = [p for p in progress.projects if p.status == status]
     elif group == "midyear":
         shown = progress.midyear_shortfall() or []
+    elif group == "overdue":
+        shown = progress.overdue_reports()
     elif group in ("category", "unit", "district") and name:
         groups = {"category": progress.by_category, "unit": progress.by_unit, "district": progress.by_district}[group]()
         shown = next((g["projects"] for g in groups if g["name"] == name), [])
@@ -208,25 +211,14 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "progress": progress, "on": on, "shown": shown, "status": status, "group": group,
         "name": name, "status_labels": STATUS_LABELS, "suggestions": suggestions,
         "filter_label": STATUS_LABELS.get(status) or (_("半年完成不足 60% 的项目") if group == "midyear" else name)
-        or _("滞后和严重滞后的项目"),
+        or (_("本期逾期未报的项目") if group == "overdue" else "") or _("滞后和严重滞后的项目"),
     }
     return render(request, "progress/overview.html", context)
 
 
 def _suggestions(plan: Plan, progress, on: datetime.date) -> list[FlagSuggestion]:
     """The engine's flag proposals for the latest closed period, created once, then decided."""
-    if progress.closed_period is None:
-        return []
-    period = Period.objects.filter(plan=plan, year=progress.closed_period[0], month=progress.closed_period[1]).first()
-    if period is None:
-        return []
-    existing = set(FlagSuggestion.objects.filter(period=period).values_list("project_id", flat=True))
-    new = [FlagSuggestion(project=p.project, period=period, reason=reason) for p in progress.projects
-           if not p.flagged and p.project.pk not in existing
-           and (reason := suggest_flag(p.status, [], p.overdue_days))]
-    FlagSuggestion.objects.bulk_create(new, ignore_conflicts=True)
-    return list(FlagSuggestion.objects.filter(period=period, decision=FlagSuggestion.Decision.PENDING)
-                .select_related("project"))
+    return propose_flags(plan, progress)
 
 
 @login_required

@@ -39,7 +39,7 @@
             if (!p.data || !p.data.project) return p.name;
             var esc = function (s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; };
             return esc(p.data.name) + "<br>" + esc(p.data.project) + "<br>" + esc(p.data.status_label) +
-              " · " + p.data.percent + "%";
+              " · " + p.data.percent + "%" + (p.data.report_gap_label ? " · " + esc(p.data.report_gap_label) : "");
           }
         },
         geo: {
