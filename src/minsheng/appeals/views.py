@@ -30,6 +30,7 @@ from minsheng.appeals.forms import (
 from minsheng.appeals.models import Appeal, AppealPhoto, AppealState, Extension
 from minsheng.core.models import Region
 from minsheng.core.net import client_ip
+from minsheng.core.params import query_int
 
 S = AppealState
 
@@ -345,10 +346,9 @@ def figures(request: HttpRequest) -> HttpResponse:
 @require_POST
 def candidate(request: HttpRequest) -> HttpResponse:
     _require(request, "appeals.create_candidate")
-    region = get_object_or_404(Region, pk=request.POST.get("region", "0") if request.POST.get("region", "").isdigit()
-                               else 0)
+    region = get_object_or_404(Region, pk=query_int(request.POST, "region", 0))
     keyword = request.POST.get("keyword", "").strip()[:50]
-    ids = [int(i) for i in request.POST.getlist("appeal") if i.isdigit()]
+    ids = [i for i in (query_int({"appeal": v}, "appeal") for v in request.POST.getlist("appeal")) if i]
     visible = list(selectors.visible_appeals(request.user).filter(pk__in=ids).values_list("pk", flat=True))
     try:
         made = services.create_candidate_project(request.user, keyword, region, visible)
