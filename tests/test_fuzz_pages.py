@@ -62,6 +62,19 @@ def _patterns(resolver=None, prefix: str = ""):
 PARAM_RE = re.compile(r"<(?:(\w+):)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
+def _draft_report(plan) -> None:
+    """A draft report of the liaison's unit, so the report page and its form are tried too."""
+    from minsheng.core.models import User
+    from minsheng.plans.models import ProjectUnit
+    from minsheng.progress import services
+
+    unit = User.objects.get(username="liaison").unit
+    project = plan.projects.filter(unit_links__unit=unit, unit_links__role=ProjectUnit.Role.LEAD,
+                                   targets__isnull=False).order_by("position").first()
+    period = services.ensure_periods(plan, timezone.localdate())[0]
+    services.open_report(project, unit, period)
+
+
 def _real_values() -> dict[str, str]:
     from minsheng.appeals.models import Appeal, AppealCategory
     from minsheng.assessment.models import Run, Survey
@@ -74,10 +87,11 @@ def _real_values() -> dict[str, str]:
         return str(obj.pk) if obj else "1"
 
     plan = Plan.objects.get(region__name="杭州市")
+    _draft_report(plan)
     appeal = Appeal.objects.order_by("pk").first()
     return {
         "plans": str(plan.pk), "projects": first(Project, plan=plan), "periods": first(Period, plan=plan),
-        "reports": first(Report), "flags": first(FlagSuggestion), "lift": first(FlaggedSupervision),
+        "reports": first(Report, period__plan=plan), "flags": first(FlagSuggestion), "lift": first(FlaggedSupervision),
         "notices": first(Notice), "findings": first(Finding), "evidence": first(Evidence),
         "questions": first(DeputyQuestion), "runs": first(Run), "surveys": first(Survey),
         "imports": first(PlanImport), "calendar": str(timezone.localdate().year),
@@ -212,9 +226,9 @@ def _run(client: Client, seed: int) -> Fuzzer:
                 continue
             for odd in rng.sample(ODD, 2):
                 fuzz.send("post", target, {k: odd for k in fields})
-            names = [k for k in fields if k != "csrfmiddlewaretoken"]
-            for name in rng.sample(names, min(4, len(names))):
-                fuzz.send("post", target, {**fields, name: rng.choice(ODD)})
+            for name in fields:
+                if name != "csrfmiddlewaretoken":
+                    fuzz.send("post", target, {**fields, name: rng.choice(ODD[:6])})
     return fuzz
 
 

@@ -122,7 +122,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several gunicorn workers share one SQLite file in the demo: wait for locks, don't fail.
     # IMMEDIATE takes the write lock when a transaction starts, so two workflow steps queue on the
     # timeout instead of one failing at once when it upgrades its read lock (SQLITE_BUSY is not
-    # retried for an upgrade). What still times out is answered 503 by core.middleware.BusyDatabase.
+    # retried for an upgrade). Measured with 4 threads x 40 read-then-write transactions and a 20 s
+    # timeout: deferred lost 57 of 160 to "database is locked", immediate none. What still times
+    # out is answered 503 by core.middleware.BusyDatabase.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
