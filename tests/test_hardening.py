@@ -173,7 +173,8 @@ def test_query_readers_default_when_absent_and_refuse_when_malformed():
 ])
 def test_nul_anywhere_in_the_path_or_query_is_a_bad_request(client, url):
     response = client.get(url)
-    assert response.status_code == 400 and "请求有误" in response.content.decode()
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode() and "空字符（NUL）" in response.content.decode()
 
 
 def test_nul_in_a_form_field_is_a_bad_request_and_saves_nothing(client):

@@ -29,9 +29,12 @@ class RejectNulBytes:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request):
-            from minsheng.core.errors import bad_request
+            from django.utils.translation import gettext as _
 
-            return bad_request(request)
+            from minsheng.core.errors import bad_request
+            from minsheng.core.params import InvalidParameter
+
+            return bad_request(request, InvalidParameter(_("请求中含有空字符（NUL），无法处理。")))
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
