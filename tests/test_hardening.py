@@ -67,6 +67,15 @@ def test_behind_one_proxy_a_forged_left_forwarded_entry_does_not_escape_the_lock
     assert other.status_code == 302
 
 
+def test_a_name_longer_than_any_account_fails_like_any_wrong_name(client):
+    # PostgreSQL refused to record the failure (varchar(255)): the login page answered 500.
+    response = _login(client, "长" * 2000, "wrong", REMOTE_ADDR=A)
+    assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().username == "长" * 150
+
+
 # --- error pages ---------------------------------------------------------------------------------------
 
 

@@ -170,6 +170,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 # one proxy, and one address cannot lock out a real user it does not share.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "minsheng.core.net.axes_client_ip"
+AXES_USERNAME_CALLABLE = "minsheng.core.net.axes_username"  # cut to the longest real username
 AXES_LOCKOUT_CALLABLE = "minsheng.core.errors.lockout"  # a 429 page in the site's layout
 # Reverse proxies in front of the app (nginx alone: 1); 0 ignores X-Forwarded-For (see core/net.py).
 MINSHENG_PROXY_COUNT = int(os.environ.get("MINSHENG_PROXY_COUNT", "0"))
