@@ -19,8 +19,17 @@ def _django(secure: bool | None = None) -> None:
     django.setup()
 
 
+SERVER_HEADER = "minsheng"
+
+
 def _gunicorn(bind: str, workers: int) -> None:
+    import gunicorn.http.wsgi
     from gunicorn.app.wsgiapp import run
+
+    # gunicorn writes its own name into every response's Server header and has no setting for it;
+    # its responses read the module's SERVER when built, so naming the app here is inherited by the
+    # forked workers. (A Django middleware cannot remove a header the server adds afterwards.)
+    gunicorn.http.wsgi.SERVER = SERVER_HEADER
 
     sys.argv = ["gunicorn", "minsheng.wsgi:application", "--bind", bind, "--workers", str(workers),
                 "--access-logfile", "-", "--timeout", "120"]

@@ -38,3 +38,8 @@ urlpatterns = [
     path("api/v1/", include("minsheng.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]
+
+handler400 = "minsheng.core.errors.bad_request"
+handler403 = "minsheng.core.errors.permission_denied"
+handler404 = "minsheng.core.errors.page_not_found"
+handler500 = "minsheng.core.errors.server_error"

@@ -3,6 +3,7 @@
 from rest_framework import viewsets
 
 from minsheng.api.serializers import PlanSerializer, ProjectSerializer
+from minsheng.core.params import query_int
 from minsheng.core.permissions import visible_plans, visible_projects
 
 
@@ -19,7 +20,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         projects = visible_projects(self.request.user).select_related("category")
-        plan = self.request.query_params.get("plan", "")
-        if plan.isdigit():
-            projects = projects.filter(plan_id=int(plan))
+        plan = query_int(self.request.query_params, "plan")
+        if plan is not None:
+            projects = projects.filter(plan_id=plan)
         return projects.prefetch_related("unit_links", "targets").order_by("plan_id", "position", "id")

@@ -22,7 +22,6 @@ from xml.etree import ElementTree
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -31,6 +30,7 @@ from minsheng.appeals.forms import appeal_regions
 from minsheng.appeals.models import Appeal, AppealCategory
 from minsheng.appeals.privacy import public_text
 from minsheng.core.models import Region
+from minsheng.core.params import parse_int, parse_moment
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 MAX_SPAN = datetime.timedelta(days=90)
@@ -109,8 +109,10 @@ def _iso(moment: datetime.datetime | None) -> str | None:
 def jurisdiction(value: str) -> Region | None:
     if not value:
         return None
-    region = (Region.objects.filter(pk=int(value)).first() if value.isdigit()
-              else Region.objects.filter(name=value).first())
+    try:
+        region = Region.objects.filter(pk=parse_int(value)).first()
+    except ValueError:
+        region = Region.objects.filter(name=value[:100]).first()
     if region is None:
         raise Open311Error(404, f"jurisdiction_id not found: {value}")
     return region
@@ -196,10 +198,10 @@ def _date_param(request: HttpRequest, key: str) -> datetime.datetime | None:
     value = request.GET.get(key, "").strip()
     if not value:
         return None
-    moment = parse_datetime(value.replace(" ", "+"))  # a '+' in a query string arrives as a space
-    if moment is None:
-        raise Open311Error(400, f"{key} must be a W3C date-time, e.g. 2024-10-08T00:00:00Z")
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    try:
+        return parse_moment(value.replace(" ", "+"))  # a '+' in a query string arrives as a space
+    except ValueError:
+        raise Open311Error(400, f"{key} must be a W3C date-time in 1900-2100, e.g. 2024-10-08T00:00:00Z") from None
 
 
 def _requests(request: HttpRequest):

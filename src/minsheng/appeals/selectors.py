@@ -14,6 +14,7 @@ from minsheng.appeals import clock, privacy, topics
 from minsheng.appeals.models import Appeal, AppealCategory, AppealEvent, AppealState, Extension
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region
+from minsheng.core.params import query_date, query_int
 from minsheng.core.permissions import visible_appeals
 from minsheng.core.workdays import WorkCalendar
 
@@ -75,8 +76,7 @@ class AppealFilters:
     @classmethod
     def from_params(cls, params) -> AppealFilters:
         def as_int(key: str) -> int | None:
-            value = params.get(key, "")
-            return int(value) if value.isdigit() else None
+            return query_int(params, key)
 
         colour = params.get("colour", "")
         return cls(
@@ -216,10 +216,7 @@ class Period:
     @classmethod
     def from_params(cls, params, today: datetime.date) -> Period:
         def as_date(key: str, default: datetime.date) -> datetime.date:
-            try:
-                return datetime.date.fromisoformat(params.get(key, ""))
-            except ValueError:
-                return default
+            return query_date(params, key, default)
 
         start = as_date("start", datetime.date(today.year, 1, 1))
         end = as_date("end", today)

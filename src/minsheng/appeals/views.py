@@ -33,6 +33,7 @@ from minsheng.appeals.models import Appeal, AppealPhoto, AppealState, Extension,
 from minsheng.appeals.privacy import mask_text, masked_text, public_text, shown
 from minsheng.core.models import Region
 from minsheng.core.net import client_ip
+from minsheng.core.params import query_int
 
 S = AppealState
 SECRET_SESSION_KEY = "appeals.secret.%s"
@@ -414,12 +415,11 @@ def figures(request: HttpRequest) -> HttpResponse:
 @require_POST
 def candidate(request: HttpRequest) -> HttpResponse:
     _require(request, "appeals.create_candidate")
-    region = get_object_or_404(Region, pk=request.POST.get("region", "0") if request.POST.get("region", "").isdigit()
-                               else 0)
+    region = get_object_or_404(Region, pk=query_int(request.POST, "region", 0))
     # The draft plan is the region's: only a coordinator of that region makes one, from its own appeals.
     _require(request, "appeals.create_candidate", region)
     keyword = request.POST.get("keyword", "").strip()[:50]
-    ids = [int(i) for i in request.POST.getlist("appeal") if i.isdigit()]
+    ids = [i for i in (query_int({"appeal": v}, "appeal") for v in request.POST.getlist("appeal")) if i]
     visible = list(selectors.visible_appeals(request.user).filter(pk__in=ids, region_id__in=region.descendant_ids())
                    .values_list("pk", flat=True))
     try:

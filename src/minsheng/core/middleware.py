@@ -1,17 +1,62 @@
 """Request hygiene shared by every page and endpoint."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db import OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
+
+from minsheng.core.params import MAX_ID
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    for data in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+        for key, values in data.lists():
+            if "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values):
+                return True
+    return False
 
 
 class RejectNulBytes:
-    """A NUL in a query parameter is never meant and PostgreSQL refuses it in text: answer 400
-    with a message instead of a server error. (Forms and API fields already refuse NUL.)"""
+    """A NUL in the path, a query parameter or a form field is never meant, and PostgreSQL refuses
+    it in text: one 400 page here instead of a server error wherever the value would reach a query.
+    (JSON bodies are the API serializers' business: their CharFields already refuse NUL.)
+
+    The same place drops ids no table can hold: an ``<int:…>`` in a URL beyond a bigint would
+    overflow the query, so it is simply not found."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
-            return HttpResponseBadRequest("请求参数中含有空字符（NUL），无法处理。".encode(),
-                                          content_type="text/plain; charset=utf-8")
+        if _has_nul(request):
+            from django.utils.translation import gettext as _
+
+            from minsheng.core.errors import bad_request
+            from minsheng.core.params import InvalidParameter
+
+            return bad_request(request, InvalidParameter(_("请求中含有空字符（NUL），无法处理。")))
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if any(isinstance(v, int) and not isinstance(v, bool) and not 0 <= v <= MAX_ID
+               for v in [*view_args, *view_kwargs.values()]):
+            raise Http404
+
+
+class BusyDatabase:
+    """SQLite lets one writer at a time; when two workflow steps collide past the lock timeout the
+    second gets 'database is locked'. That is a moment's congestion, not a fault: answer 503 with
+    Retry-After and a page that says so. (Production runs PostgreSQL, which does not lock this way.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            from minsheng.core.errors import busy
+
+            return busy(request)
+        return None

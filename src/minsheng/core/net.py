@@ -37,3 +37,18 @@ def client_ip(request: HttpRequest) -> str | None:
 def axes_client_ip(request: HttpRequest) -> str | None:
     """django-axes' AXES_CLIENT_IP_CALLABLE: the lockout sees the same address as every limit."""
     return client_ip(request)
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """django-axes' AXES_USERNAME_CALLABLE: the typed username, cut to what a username can be.
+
+    Axes records every failure with the name as typed; a 2,000-character name overflowed its
+    column on PostgreSQL (a server error on the login page). No account has a longer name than the
+    user model allows, so the cut keeps each real name distinct."""
+    from django.contrib.auth import get_user_model
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    if value is None:
+        return None
+    return str(value)[: get_user_model()._meta.get_field("username").max_length]

@@ -6,13 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.core.calendar import set_day, work_calendar
 from minsheng.core.models import CalendarDay
+from minsheng.core.params import YEARS
 
 
 class CalendarDayForm(forms.Form):
@@ -28,6 +29,8 @@ class CalendarDayForm(forms.Form):
 @login_required
 def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse:
     year = year or datetime.date.today().year
+    if year not in YEARS:
+        raise Http404
     can_edit = request.user.has_perm("core.edit_calendar")
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.params import MAX_FIGURE
 from minsheng.plans.models import Target
 
 _SEPARATORS = re.compile(r"[、，,；;\n]+")
@@ -73,7 +74,8 @@ class ProjectForm(forms.Form):
 
 class TargetForm(forms.Form):
     op = forms.ChoiceField(label=_("比较"), choices=Target.Op.choices, required=False)
-    value = forms.DecimalField(label=_("目标值"), max_digits=20, decimal_places=4, required=False)
+    value = forms.DecimalField(label=_("目标值"), max_digits=20, decimal_places=4, required=False,
+                               min_value=-MAX_FIGURE, max_value=MAX_FIGURE)
     unit = forms.CharField(label=_("计量单位"), max_length=50, required=False)
 
     def clean(self):

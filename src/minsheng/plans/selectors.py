@@ -10,6 +10,7 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Person, Region, Unit
+from minsheng.core.params import query_int
 from minsheng.plans.import_checks import is_additive
 from minsheng.plans.models import (
     Allocation,
@@ -42,8 +43,7 @@ class ProjectFilters:
     @classmethod
     def from_params(cls, params) -> ProjectFilters:
         def as_int(key: str) -> int | None:
-            value = params.get(key, "")
-            return int(value) if value.isdigit() else None
+            return query_int(params, key)
 
         sort = params.get("sort", "ref")
         return cls(

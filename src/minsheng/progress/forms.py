@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.uploads import CheckedUpload, UploadRejected, check_document, check_photo
+from minsheng.core.params import MAX_FIGURE
 from minsheng.progress.models import Report, SiteState
 
-_AMOUNT = {"max_digits": 20, "decimal_places": 4, "required": False, "min_value": 0}
+# max_value: what every database reads back exactly (see core.params.MAX_FIGURE).
+_AMOUNT = {"max_digits": 20, "decimal_places": 4, "required": False, "min_value": 0, "max_value": MAX_FIGURE}
 
 
 class ReportForm(forms.Form):

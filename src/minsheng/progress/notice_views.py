@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.permissions import visible_plans
+from minsheng.core.params import query_int
 from minsheng.plans.models import Plan
 from minsheng.progress.models import Notice, Period
 from minsheng.progress.notice import (
@@ -54,7 +55,7 @@ def plan_notices(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_issue:
             raise Http404
-        period = get_object_or_404(Period, pk=request.POST.get("period", 0), plan=plan)
+        period = get_object_or_404(Period, pk=query_int(request.POST, "period", 0), plan=plan)
         try:
             notice = request_notice(plan, period, request.user)
         except NoticeError as exc:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.models import User
+from minsheng.core.params import query_date
 from minsheng.core.permissions import coordinated_regions, visible_plans, visible_reports
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import rollup, services, tasks_page
@@ -34,11 +35,9 @@ def _today() -> datetime.date:
 
 def as_of(plan: Plan, request: HttpRequest) -> datetime.date:
     """The date a page reports on: ?on=, else today, else (for a past year) its last reporting round."""
-    value = request.GET.get("on", "")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
+    on = query_date(request.GET, "on")
+    if on is not None:
+        return on
     today = _today()
     if today.year <= plan.year:
         return today
