@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core.uploads import CheckedUpload, UploadRejected, check_document, check_photo
 from minsheng.core.params import MAX_FIGURE
+from minsheng.core.uploads import CheckedUpload, UploadRejected, check_document, check_photo
 from minsheng.progress.models import Report, SiteState
 
 # max_value: what every database reads back exactly (see core.params.MAX_FIGURE).
