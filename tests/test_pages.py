@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from minsheng.plans.models import Allocation, ProjectLeader, ProjectUnit
+from minsheng.plans.models import Allocation, Project, ProjectLeader, ProjectUnit
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,20 @@ def test_plan_page_links_the_later_stages_for_those_who_oversee_it(client, users
     assert 'href="/staff/cockpit/"' in html
     html = login(client, users["liaison"]).get(f"/staff/plans/{hangzhou_plan.pk}/").content.decode()
     assert f"/staff/cockpit/plans/{hangzhou_plan.pk}/" not in html and 'href="/staff/cockpit/"' not in html
+
+
+def test_english_plan_settings_statuses_and_parent_links(client, users, hangzhou_plan):
+    coordinator = login(client, users["coordinator"])
+    coordinator.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    html = coordinator.get(f"/staff/plans/{hangzhou_plan.pk}/settings/").content.decode()
+    assert "Notice cadence" in html and "Quarterly" in html and "通报频次" not in html
+    # The demo has no reports yet: every project is missing, shown under its English name.
+    html = coordinator.get(f"/staff/progress/plans/{hangzhou_plan.pk}/").content.decode()
+    assert 'status-missing">Missing</span>' in html and ">未报送<" not in html
+
+    parent = Project.objects.filter(plan__region__name="无锡市", children__isnull=False).first()
+    wuxi = login(client, users["wuxi"])
+    wuxi.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    html = wuxi.get(f"/staff/projects/{parent.pk}/").content.decode()
+    assert "Parent and child projects" in html and "is not counted on its own" in html
+    assert "上级项目与子项目" not in html and "不单独计数" not in html

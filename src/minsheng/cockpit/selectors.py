@@ -18,7 +18,7 @@ from minsheng.portal.selectors import revision
 from minsheng.progress import periods
 from minsheng.progress.models import Report
 from minsheng.progress.selectors import PlanProgress, plan_progress
-from minsheng.progress.status import STATUS_LABELS, Status
+from minsheng.progress.status import Status, status_label
 
 UNITS_SHOWN = 15
 
@@ -110,7 +110,7 @@ def appeal_rates(user, plan: Plan, on: datetime.date) -> dict | None:
 def cockpit(user, plan: Plan, on: datetime.date) -> dict:
     progress = plan_progress(plan, on)
     counts = progress.counts()
-    status = [{"status": str(s), "name": STATUS_LABELS[s], "value": counts[s], "color": STATUS_COLORS[s],
+    status = [{"status": str(s), "name": status_label(s), "value": counts[s], "color": STATUS_COLORS[s],
                "url": drill(plan, on, status=str(s))} for s in Status]
 
     def groups(kind: str, items: list[dict]) -> list[dict]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from minsheng.plans.models import Site
 from minsheng.progress.selectors import PlanProgress
-from minsheng.progress.status import STATUS_LABELS, Status
+from minsheng.progress.status import Status, status_label
 
 # Colour-blind-safe (Okabe–Ito) and dark enough on the light map fill; the legend also names them.
 STATUS_COLORS = {
@@ -34,7 +34,7 @@ def map_points(progress: PlanProgress, public: bool) -> list[dict]:
         points.append({
             "name": site.name, "value": [float(site.longitude), float(site.latitude)],
             "project": project.name, "url": url, "status": str(row.status),
-            "status_label": str(STATUS_LABELS[row.status]), "percent": row.percent_capped,
+            "status_label": status_label(row.status), "percent": row.percent_capped,
             "report_gap_label": row.report_gap_label,
             "category": project.category.name if project.category else "",
             "units": row.lead_units, "district": site.region.name if site.region else "",
@@ -43,4 +43,4 @@ def map_points(progress: PlanProgress, public: bool) -> list[dict]:
 
 
 def legend() -> list[dict]:
-    return [{"status": str(s), "label": str(STATUS_LABELS[s]), "color": STATUS_COLORS[s]} for s in Status]
+    return [{"status": str(s), "label": status_label(s), "color": STATUS_COLORS[s]} for s in Status]

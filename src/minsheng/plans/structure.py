@@ -19,9 +19,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 # How the pieces are counted, stated on every page that counts them (applied in progress.rollup).
-ROLLUP_RULE = ("上级项目（人大票决项目、含1-1等子项的项目）不单独计数：其进度为各子项目进度（各自封顶100%）的平均，"
-               "设有权重的按权重加权；项目数、状态统计、排名和考核只计子项目。")
+# Marked, not translated, here: notices and assessment notes store it as Chinese; pages translate it.
+ROLLUP_RULE = gettext_noop("上级项目（人大票决项目、含1-1等子项的项目）不单独计数："
+                           "其进度为各子项目进度（各自封顶100%）的平均，"
+                           "设有权重的按权重加权；项目数、状态统计、排名和考核只计子项目。")
 
 _SUB_REF = re.compile(r"^(\d+)[-－—](\d+)$")
 _CLAUSES = re.compile(r"[，。；、,;：:！!？?]")

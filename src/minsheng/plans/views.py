@@ -117,7 +117,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": request.user.has_perm("plans.change_project", project),
         "parent": project.parent,
         "children": list(project.children.order_by("position", "id")),
-        "rollup_rule": ROLLUP_RULE,
+        "rollup_rule": _(ROLLUP_RULE),
     }
     if context["can_change"]:
         context["links_form"] = ProjectLinksForm(project, initial={

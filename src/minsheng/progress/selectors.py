@@ -19,8 +19,6 @@ from minsheng.progress import periods as period_rules
 from minsheng.progress import rollup
 from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
 from minsheng.progress.status import (
-    REPORT_GAP_LABELS,
-    STATUS_LABELS,
     ReportGap,
     Status,
     Step,
@@ -33,6 +31,8 @@ from minsheng.progress.status import (
     missed_milestone_days,
     project_fraction,
     report_gap,
+    report_gap_label,
+    status_label,
     target_fraction,
     with_pace,
 )
@@ -75,11 +75,11 @@ class ProjectProgress:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return status_label(self.status)
 
     @property
     def report_gap_label(self) -> str:
-        return REPORT_GAP_LABELS[self.report_gap] if self.report_gap else ""
+        return report_gap_label(self.report_gap) if self.report_gap else ""
 
     @property
     def percent(self) -> float:
@@ -119,7 +119,7 @@ class PlanProgress:
         return counts
 
     def by_status(self) -> list[tuple[Status, str, int]]:
-        return [(s, STATUS_LABELS[s], n) for s, n in self.counts().items()]
+        return [(s, status_label(s), n) for s, n in self.counts().items()]
 
     def overdue_reports(self) -> list[ProjectProgress]:
         """Projects whose report for the last closed period is missing (逾期未报)."""
@@ -194,7 +194,7 @@ class PlanProgress:
                         "reported": len(reported), "allocations": len(shares),
                         "percent": round(mean * 100, 1) if mean is not None else None,
                         "expected_percent": round(expected * 100, 1),
-                        "status": status, "status_label": STATUS_LABELS[status], "counts": counts,
+                        "status": status, "status_label": status_label(status), "counts": counts,
                         "lagging": counts[Status.LAGGING] + counts[Status.CRITICAL],
                         "rows": rows,
                         "projects": list({id(p): p for p, _ in shares}.values())})

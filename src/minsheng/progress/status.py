@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import pgettext
+
 
 class Status(StrEnum):
     DONE = "done"
@@ -45,6 +47,26 @@ REPORT_GAP_LABELS = {
     ReportGap.MISSING: "逾期未报",
     ReportGap.LATE: "逾期报送",
 }
+
+
+# The labels above stay Chinese for the notices and the half-year report, which print them; pages
+# show these. The context keeps the status 正常 apart from the appeal clock's.
+def status_label(status: Status | str) -> str:
+    """The status's name in the active language."""
+    return {
+        Status.DONE: pgettext("status", "已完成"),
+        Status.AHEAD: pgettext("status", "超前"),
+        Status.ON_TRACK: pgettext("status", "正常"),
+        Status.LAGGING: pgettext("status", "滞后"),
+        Status.CRITICAL: pgettext("status", "严重滞后"),
+        Status.MISSING: pgettext("status", "未报送"),
+    }[Status(status)]
+
+
+def report_gap_label(gap: ReportGap | str) -> str:
+    """The report gap's name in the active language."""
+    return {ReportGap.MISSING: pgettext("report gap", "逾期未报"),
+            ReportGap.LATE: pgettext("report gap", "逾期报送")}[ReportGap(gap)]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
 from minsheng.progress.reporting import report_changes, report_scope
 from minsheng.progress.selectors import plan_progress
-from minsheng.progress.status import STATUS_LABELS, Status
+from minsheng.progress.status import STATUS_LABELS, Status, status_label
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
 
@@ -209,7 +209,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan, "progress": progress, "on": on, "shown": shown, "status": status, "group": group,
         "name": name, "status_labels": STATUS_LABELS, "suggestions": suggestions,
-        "filter_label": STATUS_LABELS.get(status) or (_("半年完成不足 60% 的项目") if group == "midyear" else name)
+        "filter_label": (status_label(status) if status in STATUS_LABELS else "")
+        or (_("半年完成不足 60% 的项目") if group == "midyear" else name)
         or (_("本期逾期未报的项目") if group == "overdue" else "") or _("滞后和严重滞后的项目"),
     }
     return render(request, "progress/overview.html", context)
