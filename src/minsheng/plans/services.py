@@ -261,11 +261,16 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     settings = {**DEFAULT_SETTINGS, **(plan.settings or {})}
     before = settings.get("from_document") or {}
     for key in DOCUMENT_RULES:
-        if key not in rules:
+        # Untouched since the last import (or since the defaults): the document's word stands, and
+        # a rule the document no longer states goes back to the default.
+        if settings.get(key) != before.get(key, DEFAULT_SETTINGS.get(key)):
             continue
-        # Untouched since the last import (or since the defaults): the document's word stands.
-        if settings.get(key) == before.get(key, DEFAULT_SETTINGS.get(key)):
+        if key in rules:
             settings[key] = rules[key]
+        elif key in DEFAULT_SETTINGS:
+            settings[key] = DEFAULT_SETTINGS[key]
+        else:
+            settings.pop(key, None)
     remembered = {k: rules[k] for k in DOCUMENT_RULES if k in rules}
     if remembered or before:
         settings["from_document"] = remembered

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from minsheng.plans.structure import ROLLUP_RULE
-from minsheng.progress.status import Thresholds, classify
+from minsheng.progress.status import Status, Thresholds, classify
 
 if TYPE_CHECKING:
     from minsheng.progress.selectors import PlanProgress, ProjectProgress
@@ -60,7 +60,8 @@ def roll_up(progress: PlanProgress, thresholds: Thresholds, keep: set[int] | Non
         parent.overdue_days = max(k.overdue_days for k in kids)
         parent.reported = any(k.reported for k in kids)
         # Status from the children's figures; a parent owes no report of its own, so no gap either.
-        has_figures = parent.fraction is not None or progress.closed_period is None
+        # 未报送 only when every child is: a child's own status already weighs the deadlines.
+        has_figures = any(k.status != Status.MISSING for k in kids)
         parent.status = classify(parent.fraction, parent.expected, thresholds, parent.overdue_days, has_figures)
         parent.report_gap, parent.missed_reports = None, 0
         forecasts = [k.forecast for k in kids]
