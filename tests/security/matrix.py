@@ -184,6 +184,10 @@ MATRIX: dict[str, Entry] = {
                           data=lambda w, c: {"period": c.period.pk}),
     "progress:notice_action": E(lambda w, c: f"/staff/progress/notices/{c.notice.pk}/action/", not_offered,
                                 region_write, data=lambda w, c: {"action": "publish"}),
+    # A report's photo or document: whoever may read the report (progress.view_report).
+    "progress:attachment": E(lambda w, c: f"/staff/progress/attachments/{c.photo.pk}/", unit_read),
+    # The menu's list of plans whose notices the user oversees: filtered to the user's scope.
+    "progress:notice_index": E(fixed("/staff/progress/notices/"), logged_in, per_city=False),
     # --- cockpit and maps ---------------------------------------------------------------------------
     "cockpit:index": E(fixed("/staff/cockpit/"), logged_in, per_city=False),
     "cockpit:plan": E(lambda w, c: f"/staff/cockpit/plans/{c.plan.pk}/", oversee),
@@ -219,6 +223,11 @@ MATRIX: dict[str, Entry] = {
                         data=lambda w, c: {"note": "重办"}),
     "appeals:key_supervision": E(lambda w, c: f"/staff/appeals/{c.appeal.code}/key-supervision/", not_offered,
                                  region_write, data=lambda w, c: {"on": "1", "note": "督办"}),
+    # Publishing on the public board and withdrawing from it: the appeal region's coordinators.
+    "appeals:publish": E(lambda w, c: f"/staff/appeals/{c.appeal.code}/publication/", not_offered, region_write,
+                         data=lambda w, c: {"title": "路灯不亮", "content": "楼道灯坏了", "answer": "已修复"}),
+    "appeals:withdraw": E(lambda w, c: f"/staff/appeals/{c.appeal.code}/publication/withdraw/", not_offered,
+                          region_write, data=lambda w, c: {"reason": "撤回"}),
     # --- supervision ------------------------------------------------------------------------------
     "supervision:open": E(fixed("/staff/supervision/"), logged_in, per_city=False),
     "supervision:plan": E(lambda w, c: f"/staff/supervision/plans/{c.plan.pk}/", oversee, region_write,
@@ -256,6 +265,14 @@ MATRIX: dict[str, Entry] = {
     "plans:plan_list": E(fixed("/staff/"), logged_in, per_city=False),
     "plans:plan_detail": E(lambda w, c: f"/staff/plans/{c.draft_plan.pk}/", region_draft),
     "plans:plan_export": E(lambda w, c: f"/staff/plans/{c.draft_plan.pk}/export.json", region_write),
+    # The plan's working rules (deadline, cadence, thresholds): the plan region's coordinators, GET and POST.
+    "plans:plan_settings": E(lambda w, c: f"/staff/plans/{c.plan.pk}/settings/", region_write, region_write,
+                             data=lambda w, c: {"reporting_day": "5", "notice_cadence": "quarterly",
+                                                "ahead_points": "5", "lagging_points": "10", "critical_points": "20",
+                                                "critical_overdue_days": "30"}),
+    # A project's parent, voted flag and weight: the plan region's coordinators.
+    "plans:project_links": E(lambda w, c: f"/staff/projects/{c.hidden.pk}/links/", not_offered, region_write,
+                             data=lambda w, c: {"parent": c.project.pk, "voted": "1", "weight": "2"}),
     "plans:project_detail": E(lambda w, c: f"/staff/projects/{c.hidden.pk}/", unit_read),
     "plans:import_new": E(fixed("/staff/imports/new/"), any_coordinator, any_coordinator, per_city=False),
     "plans:import_preview": E(lambda w, c: f"/staff/imports/{c.plan_import.pk}/", region_write, region_write,

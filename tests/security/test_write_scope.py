@@ -81,8 +81,9 @@ CASES: dict[str, Case] = {
     "page: notice for another city's period": Case(
         "coordinator", "POST", lambda w: f"/staff/progress/plans/{w.A.plan.pk}/notices/",
         lambda w, c: {"period": c.period.pk}),
+    # A GET only looks; the POST opens (creates) the draft.
     "page: opening a report on another city's period": Case(
-        "liaison", "GET", lambda w: None, lambda w, c: {}),  # URL built from the payload city, see below
+        "liaison", "POST", lambda w: None, lambda w, c: {}),  # URL built from the payload city, see below
     # REST API
     "api: appeal created in another city": Case(
         "coordinator", "POST", lambda w: "/api/v1/appeals/",
@@ -104,7 +105,7 @@ CASES: dict[str, Case] = {
 
 
 def _url(case: Case, world: World, target: City) -> str:
-    if case.user == "liaison" and case.method == "GET":
+    if case.url(world) is None:
         return f"/staff/progress/projects/{world.A.hidden.pk}/periods/{target.period2.pk}/report/"
     return case.url(world)
 
@@ -154,14 +155,24 @@ def test_importer_save_refuses_a_document_of_another_city(world, staff_clients):
     draft = PlanImport.objects.create(created_by=world.users["coordinator"], file_name="wuxi.txt",
                                       file_sha256="1" * 64, document=document)
     own = PlanImport.objects.create(created_by=world.users["coordinator"], file_name="hz.txt",
-                                    file_sha256="2" * 64, document=export_plan(world.A.plan))
+                                    file_sha256="2" * 64, document=export_plan(world.A.plan), region=world.A.region)
     client = staff_clients["coordinator"]
+    # The importer saves only into an explicitly chosen target: "new" or one of the draft's candidate plans.
+    control = probe(client, "POST", f"/staff/imports/{own.pk}/save/", {"target": world.A.plan.pk}, world,
+                    fingerprint(world))
+    assert control.status == 302 and f"/staff/plans/{world.A.plan.pk}/" in control.location, control
     before = fingerprint(world)
-    control = probe(client, "POST", f"/staff/imports/{own.pk}/save/", {}, world, before)
-    assert control.status == 302 and "/staff/plans/" in control.location, control
-    result = probe(client, "POST", f"/staff/imports/{draft.pk}/save/", {}, world, before)
-    assert result.status < 500
-    assert not result.changed, f"the 无锡 document was saved by 杭州's coordinator ({result})"
+    # The reader leaves the region empty for a name outside the user's regions; 无锡 itself stands for a
+    # draft whose region was set some other way.
+    for region, target in [(None, "new"), (None, world.B.plan.pk), (world.B.region, "new"),
+                           (world.B.region, world.B.plan.pk)]:
+        PlanImport.objects.filter(pk=draft.pk).update(region=region)
+        result = probe(client, "POST", f"/staff/imports/{draft.pk}/save/", {"target": target}, world, before)
+        # Refused: back to the preview with the reason, nothing written.
+        assert result.status == 302 and result.location == f"/staff/imports/{draft.pk}/", (target, result)
+        assert not result.changed, f"the 无锡 document was saved by 杭州's coordinator ({target}: {result})"
+    draft.refresh_from_db()
+    assert draft.status == PlanImport.Status.DRAFT
     assert not Plan.objects.filter(region=world.B.region).exclude(pk=world.B.plan.pk).exclude(
         pk=world.B.draft_plan.pk).exists()
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from minsheng.core.permissions import visible_plans, visible_projects
+from minsheng.core.pii import mask_text
 from minsheng.plans.models import Plan, Project
 from minsheng.portal.models import Rating, Revision
 from minsheng.progress.models import Attachment, Period, Report
@@ -68,7 +69,7 @@ class PublicReport:
 
 
 def latest_public_reports(project: Project) -> list[PublicReport]:
-    """The latest accepted report of each unit on the project, public fields and photos only."""
+    """The latest accepted report of each unit on the project, public fields (masked) and photos only."""
     reports = (Report.objects.filter(project=project, state=Report.State.ACCEPTED)
                .select_related("period", "unit").order_by("-period__year", "-period__month", "unit_id"))
     latest: dict[int, Report] = {}
@@ -77,7 +78,9 @@ def latest_public_reports(project: Project) -> list[PublicReport]:
     photos: dict[int, list[Attachment]] = defaultdict(list)
     for a in Attachment.objects.filter(report__in=latest.values(), kind=Attachment.Kind.PHOTO):
         photos[a.report_id].append(a)
-    return [PublicReport(str(r.period), str(r.unit), r.progress_text, photos[r.pk]) for r in latest.values()]
+    # A unit's narrative may quote a resident's phone or ID number; the public sees it masked.
+    return [PublicReport(str(r.period), str(r.unit), mask_text(r.progress_text), photos[r.pk])
+            for r in latest.values()]
 
 
 def public_photo(project: Project, pk: int) -> Attachment | None:
