@@ -3,6 +3,10 @@
 The plan (杭州市, 2024): P1 led by 市民政局 with 市财政局 as partner, 100个, a milestone of 50 by
 30 June, allocated 上城区 60 / 拱墅区 40; P2 led by 市教育局, 10所, no milestone. Both are due
 30 November; the assessment is on 10 December, when November's reports are closed.
+
+Reports are monthly from January, so by then each lead unit owed 11 (January to November, fewer
+for a project done earlier: none after the month its figures reached 100%). A report owed and never
+filed counts as one not on time (DESIGN: a missing report is counted in punctuality).
 """
 
 import datetime
@@ -121,31 +125,36 @@ def test_every_component_with_data_worked_out_by_hand(with_data):
         "task_load": Decimal("100.00"),  # led 1, the heaviest load is 1
         "completion": Decimal("85.00"),  # 85 of 100
         "milestones": Decimal("50.00"),  # June met, the deadline missed
-        "punctuality": Decimal("50.00"),  # June on time, November late
+        # Owed January–November = 11: June on time, November late, the other 9 never filed: 1 ÷ 11 = 9.09.
+        "punctuality": Decimal("9.09"),
         "rectification": Decimal("83.33"),  # (10×100 closed on time + 2×0 overdue) ÷ 12; the major one not yet due
         "deputies": Decimal("70.00"),  # one 基本满意
         "public": Decimal("67.50"),  # survey 满意+不满意, portal 满意+基本满意: (100+0+100+70) ÷ 4
         "appeals": Decimal("50.00"),  # accepted on time 1 of 2, satisfied 1 of 2
     }
-    # All eight apply, so each keeps its weight: 10+17+5+2.5+8.33+14+10.13+5.
+    # All eight apply, so each keeps its weight: 10+17+5+0.45 (9.09 × 5%)+8.33+14+10.13+5.
     assert [parts[k].points for k in ("task_load", "completion", "milestones", "punctuality", "rectification",
                                       "deputies", "public", "appeals")] == [
-        Decimal("10.00"), Decimal("17.00"), Decimal("5.00"), Decimal("2.50"), Decimal("8.33"), Decimal("14.00"),
+        Decimal("10.00"), Decimal("17.00"), Decimal("5.00"), Decimal("0.45"), Decimal("8.33"), Decimal("14.00"),
         Decimal("10.13"), Decimal("5.00")]
-    assert civil.total == Decimal("71.96") and civil.grade == "一般"
+    assert civil.total == Decimal("69.91") and civil.grade == "一般"
     assert parts["public"].inputs["portal"] == {"satisfied": 1, "basic": 1}
 
     education, parts = _parts(result, units["市教育局"].pk)
     # No findings, ratings or appeals: neutral. The other four scale up to 100 (weights 10/20/10/5 of 45).
     assert {k for k, c in parts.items() if c.value is None} == {"rectification", "deputies", "public", "appeals"}
+    # P2 reached 10 of 10 in November, so November is the last month owed: January–November = 11,
+    # only November filed (on time): 1 ÷ 11 = 9.09, worth 9.09 × 5/45 = 1.01.
+    assert parts["punctuality"].value == Decimal("9.09")
     assert [parts[k].points for k in ("task_load", "completion", "milestones", "punctuality")] == [
-        Decimal("22.22"), Decimal("44.44"), Decimal("22.22"), Decimal("11.11")]
-    assert education.total == Decimal("99.99") and education.grade == "优秀"
+        Decimal("22.22"), Decimal("44.44"), Decimal("22.22"), Decimal("1.01")]
+    assert education.total == Decimal("89.89") and education.grade == "良好"
 
     finance, parts = _parts(result, units["市财政局"].pk)
     assert parts["task_load"].value == Decimal("50.00")  # a partner counts half
     assert parts["completion"].value == Decimal("85.00")  # the project it partners on
     assert parts["milestones"].value is None  # it leads nothing
+    assert parts["punctuality"].value is None  # a partner owes no report and filed none: no data
     assert finance.total == Decimal("73.34")  # 50 × 10/30 + 85 × 20/30 = 16.67 + 56.67
 
     shangcheng, parts = _parts(result, Region.objects.get(name="上城区").pk)
@@ -163,14 +172,19 @@ def test_without_data_nothing_is_scored_zero_for_everyone(small):
     plan, p1, p2, units = small
     result = assess(plan, ON)
     note = next(n for n in result.notes if n.startswith("单位："))
-    for label in ("报送及时率", "督查问题整改", "人大代表满意度", "群众满意度", "诉求办理"):
+    for label in ("督查问题整改", "人大代表满意度", "群众满意度", "诉求办理"):
         assert label in note
+    # Punctuality has data: the lead units owed 11 monthly reports each and filed none.
+    assert "报送及时率" not in note
     civil, parts = _parts(result, units["市民政局"].pk)
-    for key in ("punctuality", "rectification", "deputies", "public", "appeals"):
+    for key in ("rectification", "deputies", "public", "appeals"):
         assert parts[key].value is None and parts[key].points == 0 and parts[key].inputs["absent"]
-    # What is there is real: nothing was reported, so nothing is done and every milestone was missed.
+    # What is there is real: nothing was reported, so nothing is done, every milestone was missed
+    # and none of the 11 reports owed came in (0 ÷ 11).
     assert parts["completion"].value == Decimal("0.00") and parts["milestones"].value == Decimal("0.00")
-    assert parts["task_load"].points == Decimal("25.00") and civil.total == Decimal("25.00")
+    assert parts["punctuality"].value == Decimal("0.00") and parts["punctuality"].inputs["submitted"] == 11
+    # Task load 100 is the only non-zero of the four that apply: 100 × 10/45 = 22.22.
+    assert parts["task_load"].points == Decimal("22.22") and civil.total == Decimal("22.22")
     assert civil.grade == "较差"
     finance, _ = _parts(result, units["市财政局"].pk)
     assert finance.total == Decimal("16.67")
@@ -187,16 +201,17 @@ def test_a_stored_run_and_its_exports_read_like_a_results_notice(with_data, user
     plan, *_ = with_data
     run = services.save_run(plan, ON, users["coordinator"])
     assert run.notes and run.grades == {"优秀": 90, "良好": 80, "一般": 60}
-    assert run.scores.get(unit__name="市教育局").grade == "优秀"
+    # 市教育局 89.89 and 市财政局 73.34 (see the first test): 良好 and 一般; nobody reaches 90.
+    assert run.scores.get(unit__name="市教育局").grade == "良好"
     text = "\n".join(p.text for p in Document(BytesIO(run_docx(run))).paragraphs)
     assert "关于2024年度民生实事项目考核结果的通报" in text
-    assert "优秀（1个）：市教育局" in text and "一般（" in text
+    assert "良好（1个）：市教育局" in text and "一般（" in text
     assert "节点进度" in text and "等次：优秀为90分及以上" in text
     sheet = load_workbook(BytesIO(run_xlsx(run)))["单位考核排名"]
     header = [c.value for c in sheet[1]]
     assert header[:2] == ["名次", "名称"] and header[-2:] == ["总分", "等次"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["市教育局"][-1] == "优秀" and rows["市教育局"][header.index("督查问题整改")] is None
+    assert rows["市教育局"][-1] == "良好" and rows["市教育局"][header.index("督查问题整改")] is None
 
 
 def test_grade_thresholds_are_part_of_the_scheme(small):

@@ -104,7 +104,8 @@ def punctuality(on_time: int, submitted: int) -> Result:
     if not submitted:
         return Result(None, {"on_time": 0, "submitted": 0, "rule": "无报送"})
     return Result(_round(100 * on_time / submitted),
-                  {"on_time": on_time, "submitted": submitted, "rule": "按时报送数 ÷ 报送数 × 100"})
+                  {"on_time": on_time, "submitted": submitted,
+                   "rule": "按时报送数 ÷ 应报送数 × 100（未报送计为不按时）"})
 
 
 def finding_outcome(state: str, on_time: bool | None, workdays_overdue: int) -> str | None:
