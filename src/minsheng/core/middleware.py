@@ -27,6 +27,13 @@ def _has_oversized_number(request: HttpRequest) -> bool:
                for _key, values in request.POST.lists() for v in values)
 
 
+def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+    from minsheng.core.errors import bad_request
+    from minsheng.core.params import InvalidParameter
+
+    return bad_request(request, InvalidParameter(message))
+
+
 class RejectNulBytes:
     """A NUL in the path, a query parameter or a form field is never meant, and PostgreSQL refuses
     it in text: one 400 page here instead of a server error wherever the value would reach a query.
@@ -39,20 +46,12 @@ class RejectNulBytes:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.translation import gettext as _
+
         if _has_nul(request):
-            from django.utils.translation import gettext as _
-
-            from minsheng.core.errors import bad_request
-            from minsheng.core.params import InvalidParameter
-
-            return bad_request(request, InvalidParameter(_("请求中含有空字符（NUL），无法处理。")))
+            return _refuse(request, _("请求中含有空字符（NUL），无法处理。"))
         if _has_oversized_number(request):
-            from django.utils.translation import gettext as _
-
-            from minsheng.core.errors import bad_request
-            from minsheng.core.params import InvalidParameter
-
-            return bad_request(request, InvalidParameter(_("请求中的数字超出可处理的范围。")))
+            return _refuse(request, _("请求中的数字超出可处理的范围。"))
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
