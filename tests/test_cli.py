@@ -126,6 +126,6 @@ def test_deploy_check_is_clean_with_production_environment(tmp_path):
     minsheng = Path(sys.executable).with_name("minsheng")
     result = subprocess.run(
         [str(minsheng), "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env, capture_output=True, text=True, timeout=300,  # against a hang only, not a speed limit
     )
     assert result.returncode == 0, result.stdout + result.stderr
