@@ -76,11 +76,6 @@ class Thresholds:
     critical_points: float = 25
     critical_overdue_days: int = 30
 
-    @classmethod
-    def from_settings(cls, settings: dict) -> Thresholds:
-        keys = ("ahead_points", "lagging_points", "critical_points", "critical_overdue_days")
-        return cls(**{k: settings[k] for k in keys if k in settings})
-
 
 @dataclass(frozen=True)
 class Step:
