@@ -263,18 +263,18 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     before = settings.get("from_document") or {}
     remembered = {}
     for key in DOCUMENT_RULES:
-        declared = declaration(key)
+        setting = declaration(key)
         current = plan_setting(plan, key)
         if key in rules:
-            remembered[key] = to_json(declared.clean(rules[key]))
+            remembered[key] = to_json(setting.clean(rules[key]))
         # Untouched since the last import (the same value, or the default for a rule the document
         # did not state): the document's word stands, and a rule it no longer states goes back to
         # the default. A value equal to the default counts as untouched, whatever the key.
-        if current != _remembered_value(declared, before.get(key)):
+        if current != _remembered_value(setting, before.get(key)):
             continue
         if key in remembered:
             settings[key] = remembered[key]
-        elif current != declared.default:
+        elif current != setting.default:
             settings.pop(key, None)
     if remembered or before:
         settings["from_document"] = remembered
@@ -285,13 +285,13 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     return True
 
 
-def _remembered_value(declared: PlanSetting, raw: object) -> object:
+def _remembered_value(setting: PlanSetting, raw: object) -> object:
     if raw is None:
-        return declared.default
+        return setting.default
     try:
-        return declared.clean(raw)
+        return setting.clean(raw)
     except ValidationError:
-        return declared.default  # a hand-edited memory: as if the document had said nothing
+        return setting.default  # a hand-edited memory: as if the document had said nothing
 
 
 @transaction.atomic
