@@ -67,6 +67,11 @@ def test_an_invalid_stored_value_reads_as_the_default_with_a_warning(caplog, nam
     assert f"setting {name}=" in caplog.text
 
 
+def test_stored_json_that_is_not_an_object_reads_as_the_defaults():
+    plan = Plan(year=2024, title="测试计划", settings=["reporting_day", 5])
+    assert plan_setting(plan, "reporting_day") == 3 and unknown_settings(plan) == []
+
+
 def test_unknown_keys_are_reported_and_an_undeclared_name_is_an_error():
     plan = _plan(reporting_day=5, colour="red", from_document={"reporting_day": 5})
     assert unknown_settings(plan) == ["colour"]

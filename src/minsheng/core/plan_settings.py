@@ -91,10 +91,15 @@ def declaration(name: str) -> PlanSetting:
         raise LookupError(f"no app declares the plan setting {name!r}") from None
 
 
+def stored_settings(plan) -> dict:
+    """The plan's stored JSON, as a dict even when a hand edit left something else."""
+    return dict(plan.settings) if isinstance(plan.settings, dict) else {}
+
+
 def plan_setting(plan, name: str) -> Any:
     """The plan's value of a declared setting: the stored one if valid, else the declared default."""
     setting = declaration(name)
-    raw = (plan.settings or {}).get(name)
+    raw = stored_settings(plan).get(name)
     if raw is None:
         return setting.default
     try:
@@ -107,7 +112,7 @@ def plan_setting(plan, name: str) -> Any:
 
 def unknown_settings(plan) -> list[str]:
     """Stored keys no app declares: kept as they are, listed on the settings page."""
-    return sorted(k for k in (plan.settings or {}) if k not in _DECLARED and k not in BOOKKEEPING)
+    return sorted(k for k in stored_settings(plan) if k not in _DECLARED and k not in BOOKKEEPING)
 
 
 def to_json(value: Any) -> Any:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from minsheng.core.plan_settings import declaration, plan_setting, to_json
+from minsheng.core.plan_settings import declaration, plan_setting, stored_settings, to_json
 from minsheng.plans.models import Plan, ProjectLeader, ProjectUnit
 from minsheng.plans.services import DOCUMENT_RULES
 
@@ -41,7 +41,7 @@ def printed_labels(links, role: str) -> list[str]:
 
 def document_rules(plan: Plan) -> dict:
     """The working rules as the plan holds them now: those the document gave, and any set apart from the defaults."""
-    given = (plan.settings or {}).get("from_document") or {}
+    given = stored_settings(plan).get("from_document") or {}
     values = {k: plan_setting(plan, k) for k in DOCUMENT_RULES}
     return {k: to_json(v) for k, v in values.items()
             if v not in (None, "", []) and (k in given or v != declaration(k).default)}

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from minsheng.core.models import Region
-from minsheng.core.plan_settings import PlanSetting, declaration, plan_setting, to_json
+from minsheng.core.plan_settings import PlanSetting, declaration, plan_setting, stored_settings, to_json
 from minsheng.core.resolve import (
     ChildRegionResolver,
     CollectiveResolver,
@@ -259,8 +259,8 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     setting only while it still holds the document's earlier value, so a coordinator's own edit
     on the plan page survives a re-import. Returns whether the settings changed.
     """
-    settings = dict(plan.settings or {})
-    before = settings.get("from_document") or {}
+    settings = stored_settings(plan)
+    before = settings.get("from_document") if isinstance(settings.get("from_document"), dict) else {}
     remembered = {}
     for key in DOCUMENT_RULES:
         setting = declaration(key)
@@ -278,7 +278,7 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
             settings.pop(key, None)
     if remembered or before:
         settings["from_document"] = remembered
-    if settings == (plan.settings or {}):
+    if settings == plan.settings:
         return False
     plan.settings = settings
     plan.save(update_fields=["settings"])

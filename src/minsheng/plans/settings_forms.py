@@ -8,7 +8,14 @@ from django import forms
 from django.apps import apps
 from django.forms import BoundField
 
-from minsheng.core.plan_settings import PlanSetting, declared, plan_setting, settings_errors, to_json
+from minsheng.core.plan_settings import (
+    PlanSetting,
+    declared,
+    plan_setting,
+    settings_errors,
+    stored_settings,
+    to_json,
+)
 from minsheng.plans.models import Plan
 
 
@@ -44,7 +51,7 @@ class PlanSettingsForm(forms.Form):
 
     def settings(self) -> dict:
         """The plan's settings with this form's values; keys no app declares are kept as they are."""
-        settings = dict(self.plan.settings or {})
+        settings = stored_settings(self.plan)
         for setting in self.declared:
             value = self._stored_value(setting, self.cleaned_data[setting.name])
             if value in (None, "", []):

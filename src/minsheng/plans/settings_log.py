@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from minsheng.core.plan_settings import PlanSetting, declared
+from minsheng.core.plan_settings import PlanSetting, declared, stored_settings
 from minsheng.plans.models import Plan
 
 SHOWN = 20
@@ -37,7 +37,7 @@ def settings_changes(plan: Plan) -> list[SettingChange]:
     records = list(plan.history.select_related("history_user").order_by("history_date", "history_id"))
     out = []
     for prior, record in zip(records, records[1:], strict=False):
-        old, new = prior.settings or {}, record.settings or {}
+        old, new = stored_settings(prior), stored_settings(record)
         keys = sorted((k for k in old.keys() | new.keys() if k in settings and old.get(k) != new.get(k)),
                       key=order.index)
         if keys:
