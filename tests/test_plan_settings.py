@@ -12,7 +12,7 @@ from minsheng.core.plan_settings import declared, plan_setting, settings_errors,
 from minsheng.plans.models import Plan
 from minsheng.plans.plan_json import validation_errors
 from minsheng.progress.models import Period
-from minsheng.progress.plan_settings import plan_thresholds
+from minsheng.progress.plan_settings import midyear_share, plan_thresholds
 from minsheng.progress.services import ensure_periods
 from minsheng.progress.status import Thresholds
 from tests.helpers import gold, login
@@ -170,3 +170,19 @@ def test_the_page_in_english(client, users, hangzhou_plan):
     coordinator.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
     html = coordinator.get(f"/staff/plans/{hangzhou_plan.pk}/settings/").content.decode()
     assert "Default: Monthly" in html and "Notice signed by" in html and "默认" not in html
+
+
+def test_the_midyear_check_uses_the_plans_own_share():
+    assert midyear_share(_plan()) == 0.6
+    assert midyear_share(_plan(pace=[{"due": "2024-09-30", "percent": 80}])) == 0.6
+    assert midyear_share(_plan(pace=[{"due": "2024-06-30", "percent": 50}])) == 0.5
+
+
+@pytest.mark.django_db
+def test_the_overview_names_the_plans_midyear_share(client, users, hangzhou_plan):
+    # 时间过半、任务过半 in the document: half by 30 June, not the usual 60%.
+    hangzhou_plan.settings = {**hangzhou_plan.settings, "pace": [{"due": "2024-06-30", "percent": 50}]}
+    hangzhou_plan.save()
+    page = login(client, users["coordinator"]).get(f"/staff/progress/plans/{hangzhou_plan.pk}/",
+                                                   {"on": "2024-07-10"}).content.decode()
+    assert "个项目截至目前完成不足 50%" in page and "不足 60%" not in page

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.plan_settings import PlanSetting, plan_setting, register, register_check
-from minsheng.progress.status import Thresholds
+from minsheng.progress.status import MIDYEAR_SHARE, Thresholds
 
 MONTHLY, QUARTERLY = "monthly", "quarterly"
 MIDYEAR = "-06-30"  # the pace rule the page edits: 时间过半、任务过半
@@ -93,6 +93,12 @@ def _critical_not_below_lagging(values: dict) -> dict[str, str]:
 def declare() -> None:
     register(*SETTINGS)
     register_check(_critical_not_below_lagging)
+
+
+def midyear_share(plan) -> float:
+    """The share due by 30 June: the plan's own mid-year pace rule, else the usual 60%."""
+    percent = _midyear(plan_setting(plan, "pace"), plan)
+    return float(percent) / 100 if percent is not None else MIDYEAR_SHARE
 
 
 def plan_thresholds(plan) -> Thresholds:

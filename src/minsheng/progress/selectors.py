@@ -19,7 +19,7 @@ from minsheng.plans.models import Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import rollup
 from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
-from minsheng.progress.plan_settings import plan_thresholds
+from minsheng.progress.plan_settings import midyear_share, plan_thresholds
 from minsheng.progress.status import (
     ReportGap,
     Status,
@@ -211,8 +211,13 @@ class PlanProgress:
             g["rank"] = place
         return out
 
-    def midyear_shortfall(self, share: float = 0.6) -> list[ProjectProgress] | None:
-        """Projects short of 时间过半任务过半 (60% by 30 June in the seeds); None before the check date."""
+    @property
+    def midyear_percent(self) -> str:
+        return f"{midyear_share(self.plan) * 100:g}"
+
+    def midyear_shortfall(self) -> list[ProjectProgress] | None:
+        """Projects short of 时间过半任务过半 (the plan's mid-year share); None before the check date."""
+        share = midyear_share(self.plan)
         if midyear_check(self.plan.year, 0, self.on, share) is None:
             return None
         return [p for p in self.projects if not midyear_check(self.plan.year, p.fraction, self.on, share)]
