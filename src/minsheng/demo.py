@@ -9,6 +9,7 @@ from django.db import transaction
 from minsheng.appeals.demo import prepare as prepare_appeals
 from minsheng.core.calendar import seed_calendar, work_calendar
 from minsheng.core.models import Region, Unit, User
+from minsheng.core.plan_settings import plan_setting
 from minsheng.core.resolve import guess_level
 from minsheng.demo_clock import shift_document
 from minsheng.ingest.api import import_file
@@ -110,7 +111,7 @@ def simulate_reports(plans: list[Plan], as_of: datetime.date | None = None) -> N
         if as_of is None:
             until = (plan.year, 9)
         else:
-            until = last_closed_month(plan.year, as_of, int(plan.settings.get("reporting_day", 3)), work)
+            until = last_closed_month(plan.year, as_of, plan_setting(plan, "reporting_day"), work)
         if until is not None:
             simulate_plan(plan, until, SIMULATION_SEED)
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan
 from minsheng.plans.services import apply_document_rules
 from minsheng.progress import services
@@ -33,15 +34,18 @@ def yichang() -> Plan:
 
 
 def _rules(plan: Plan) -> dict:
-    return {k: plan.settings.get(k) for k in ("reporting_day", "notice_cadence", "deadline", "pace")}
+    """The rules in force: what the plan stores, else the declared defaults (3rd, monthly, year's end, no pace)."""
+    return {k: plan_setting(plan, k) for k in ("reporting_day", "notice_cadence", "deadline", "pace")}
 
 
 def test_the_importer_takes_the_documents_own_rules_into_the_plan(hangzhou, wuxi, yichang):
     # 宜昌: 各牵头单位每月3日前将工作进展报市发改委汇总…每季度向全市通报; 确保在2024年11月底前完成全部任务.
-    assert _rules(yichang) == {"reporting_day": 3, "notice_cadence": "quarterly", "deadline": "2024-11-30",
-                               "pace": None}
-    # 杭州 names no monthly deadline nor cadence: the defaults stay; the deadline is 11月底.
-    assert _rules(hangzhou) == {"reporting_day": 3, "notice_cadence": None, "deadline": "2024-11-30", "pace": None}
+    assert _rules(yichang) == {"reporting_day": 3, "notice_cadence": "quarterly", "deadline": D(2024, 11, 30),
+                               "pace": []}
+    # 杭州 names no monthly deadline nor cadence: nothing stored, the defaults stay; the deadline is 11月底.
+    assert _rules(hangzhou) == {"reporting_day": 3, "notice_cadence": "monthly", "deadline": D(2024, 11, 30),
+                                "pace": []}
+    assert "reporting_day" not in hangzhou.settings and "notice_cadence" not in hangzhou.settings
     # 无锡: 月底前报送至市发展改革委; 半年度完成全年目标的60%、11月底前全面完成.
     assert wuxi.settings["reporting_day"] == 0 and wuxi.settings.get("notice_cadence") is None
     assert wuxi.settings["pace"] == [{"due": "2024-06-30", "percent": 60}]
@@ -120,7 +124,7 @@ def test_the_plan_page_edits_the_rules_and_a_reimport_keeps_the_edit(client, use
     login(client, users["liaison"])
     assert client.get(f"/staff/plans/{hangzhou.pk}/settings/").status_code == 404
     login(client, users["coordinator"])
-    form = {"reporting_day": 5, "notice_cadence": "monthly", "midyear_percent": "60", "deadline": "2024-11-30",
+    form = {"reporting_day": 5, "notice_cadence": "monthly", "pace": "60", "deadline": "2024-11-30",
             "ahead_points": 10, "lagging_points": 10, "critical_points": 25, "critical_overdue_days": 30}
     assert client.post(f"/staff/plans/{hangzhou.pk}/settings/", form).status_code == 302
     hangzhou.refresh_from_db()
@@ -134,8 +138,9 @@ def test_the_plan_page_edits_the_rules_and_a_reimport_keeps_the_edit(client, use
     # The document gave the deadline only: loading it again changes nothing.
     assert not apply_document_rules(hangzhou, {"deadline": "2024-11-30"})
     # A new version of it that also names a reporting day and a cadence: what the coordinator
-    # set by hand stays, the rule the coordinator left alone follows the document.
+    # set by hand stays, the rules the coordinator left alone follow the document -- the cadence
+    # too, saved on the page but still at its default (monthly), like an untouched reporting day.
     assert apply_document_rules(hangzhou, {"reporting_day": 3, "notice_cadence": "quarterly",
                                            "deadline": "2024-12-15"})
-    assert (hangzhou.settings["reporting_day"], hangzhou.settings["notice_cadence"]) == (5, "monthly")
+    assert (hangzhou.settings["reporting_day"], hangzhou.settings["notice_cadence"]) == (5, "quarterly")
     assert hangzhou.settings["deadline"] == "2024-12-15"

@@ -92,8 +92,8 @@ def test_classify_follows_the_default_thresholds(actual, expected, overdue, repo
     assert classify(actual, expected, Thresholds(), overdue, reported) == status
 
 
-def test_thresholds_are_plan_settings():
-    strict = Thresholds.from_settings({"lagging_points": 5, "unrelated": 1})
+def test_a_stricter_lagging_threshold_flags_sooner():
+    strict = Thresholds(lagging_points=5)
     assert classify(0.54, 0.6, strict) == Status.LAGGING
     assert classify(0.54, 0.6) == Status.ON_TRACK
 

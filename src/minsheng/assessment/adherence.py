@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from minsheng.core.calendar import work_calendar
+from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import periods as period_rules
 from minsheng.progress.models import Report, TargetFigure
@@ -70,7 +71,7 @@ def project_checks(project: Project, year: int, steps: list[Step], specs: list[T
 
 def milestone_checks(plan: Plan, on: datetime.date, projects: list[Project]) -> dict[int, list[dict]]:
     """Checks per project id for the given projects (targets and milestones prefetched), in fixed queries."""
-    reporting_day = int((plan.settings or {}).get("reporting_day", 3))
+    reporting_day = plan_setting(plan, "reporting_day")
     closed = period_rules.last_closed_month(plan.year, on, reporting_day, work_calendar())
     if closed is None:
         return {}

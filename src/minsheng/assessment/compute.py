@@ -15,6 +15,7 @@ from minsheng.assessment import scoring
 from minsheng.assessment.adherence import milestone_checks
 from minsheng.assessment.models import Adjustment, DeputyRating, Scheme, SurveyResponse
 from minsheng.core.models import Region, Unit
+from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Allocation, Plan, ProjectUnit
 from minsheng.plans.structure import ROLLUP_RULE
 from minsheng.portal.models import Rating as PortalRating
@@ -122,7 +123,6 @@ def _scored(kind: str, subjects: list[tuple[int, str, dict[str, scoring.Result],
 def assess(plan: Plan, on: datetime.date) -> Assessment:
     weights = scheme_weights(plan)
     progress = plan_progress(plan, on)
-    thresholds = plan.settings or {}
     # Each piece of work once (progress.rollup): completion and milestones over the leaves; a
     # parent's own ratings (deputies rate the voted projects) still count for its lead unit.
     by_project = {p.project.pk: p for p in progress.projects}
@@ -178,7 +178,7 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
     appeals_by_unit = _appeal_rows("unit", plan, on)
     adjustments_by_unit, adjustments_by_region = _adjustments(plan)
     max_load = max((len(led[u]) + 0.5 * len(partnered[u]) for u in unit_ids), default=0)
-    tolerance = float(thresholds.get("lagging_points", 10))
+    tolerance = float(plan_setting(plan, "lagging_points"))
 
     def counted(projects: set[int], source: dict[int, Counter]) -> dict[str, int]:
         total = Counter()

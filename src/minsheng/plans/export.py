@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from minsheng.plans.models import DEFAULT_SETTINGS, Plan, ProjectLeader, ProjectUnit
+from minsheng.core.plan_settings import declaration, plan_setting, stored_settings, to_json
+from minsheng.plans.models import Plan, ProjectLeader, ProjectUnit
 from minsheng.plans.services import DOCUMENT_RULES
 
 SCHEMA = "minsheng.plan/1"
@@ -40,10 +41,10 @@ def printed_labels(links, role: str) -> list[str]:
 
 def document_rules(plan: Plan) -> dict:
     """The working rules as the plan holds them now: those the document gave, and any set apart from the defaults."""
-    settings = plan.settings or {}
-    given = settings.get("from_document") or {}
-    return {k: settings[k] for k in DOCUMENT_RULES
-            if k in settings and (k in given or settings[k] != DEFAULT_SETTINGS.get(k))}
+    given = stored_settings(plan).get("from_document") or {}
+    values = {k: plan_setting(plan, k) for k in DOCUMENT_RULES}
+    return {k: to_json(v) for k, v in values.items()
+            if v not in (None, "", []) and (k in given or v != declaration(k).default)}
 
 
 def export_plan(plan: Plan) -> dict:

@@ -11,17 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from minsheng.core.models import Person, Region, Unit
 
-DEFAULT_SETTINGS = {
-    "reporting_day": 3,  # reports for a month are due by this day of the next month
-    "ahead_points": 10,
-    "lagging_points": 10,
-    "critical_points": 25,
-    "critical_overdue_days": 30,
-}
-
 
 def default_settings() -> dict:
-    return dict(DEFAULT_SETTINGS)
+    """A new plan stores no settings: each reads as its declared default (core.plan_settings) until set."""
+    return {}
 
 
 class Plan(models.Model):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from minsheng.core.plan_settings import settings_errors
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-1.json"
 
 
@@ -41,6 +43,10 @@ def validation_errors(doc: object) -> list[str]:
                 index = item.get("target")
                 if index is not None and index >= n:
                     errors.append(f"projects/{i}/{key}/{j}/target: {index} 超出该项目指标数（{n}）")
+    # The working rules as the apps declare them (a deadline inside the plan year…).
+    meta = doc["plan"]
+    for key, message in settings_errors(meta.get("settings") or {}, meta["year"]).items():
+        errors.append(f"plan/settings/{key}: {message}")
     return errors
 
 

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from minsheng.core.models import Region
+from minsheng.core.plan_settings import PlanSetting, declaration, plan_setting, stored_settings, to_json
 from minsheng.core.resolve import (
     ChildRegionResolver,
     CollectiveResolver,
@@ -19,7 +21,6 @@ from minsheng.core.resolve import (
     resolve_region,
 )
 from minsheng.plans.models import (
-    DEFAULT_SETTINGS,
     Allocation,
     Category,
     Funding,
@@ -258,20 +259,23 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     setting only while it still holds the document's earlier value, so a coordinator's own edit
     on the plan page survives a re-import. Returns whether the settings changed.
     """
-    settings = {**DEFAULT_SETTINGS, **(plan.settings or {})}
-    before = settings.get("from_document") or {}
+    settings = stored_settings(plan)
+    before = settings.get("from_document") if isinstance(settings.get("from_document"), dict) else {}
+    remembered = {}
     for key in DOCUMENT_RULES:
-        # Untouched since the last import (or since the defaults): the document's word stands, and
-        # a rule the document no longer states goes back to the default.
-        if settings.get(key) != before.get(key, DEFAULT_SETTINGS.get(key)):
-            continue
+        setting = declaration(key)
+        current = plan_setting(plan, key)
         if key in rules:
-            settings[key] = rules[key]
-        elif key in DEFAULT_SETTINGS:
-            settings[key] = DEFAULT_SETTINGS[key]
-        else:
+            remembered[key] = to_json(setting.clean(rules[key]))
+        # Untouched since the last import (the same value, or the default for a rule the document
+        # did not state): the document's word stands, and a rule it no longer states goes back to
+        # the default. A value equal to the default counts as untouched, whatever the key.
+        if current != _remembered_value(setting, before.get(key)):
+            continue
+        if key in remembered:
+            settings[key] = remembered[key]
+        elif current != setting.default:
             settings.pop(key, None)
-    remembered = {k: rules[k] for k in DOCUMENT_RULES if k in rules}
     if remembered or before:
         settings["from_document"] = remembered
     if settings == plan.settings:
@@ -279,6 +283,15 @@ def apply_document_rules(plan: Plan, rules: dict) -> bool:
     plan.settings = settings
     plan.save(update_fields=["settings"])
     return True
+
+
+def _remembered_value(setting: PlanSetting, raw: object) -> object:
+    if raw is None:
+        return setting.default
+    try:
+        return setting.clean(raw)
+    except ValidationError:
+        return setting.default  # a hand-edited memory: as if the document had said nothing
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.core.permissions import visible_plans, visible_projects
+from minsheng.core.plan_settings import unknown_settings
 from minsheng.plans.export import export_plan
 from minsheng.plans.models import Milestone, Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.plans.selectors import (
@@ -25,6 +26,7 @@ from minsheng.plans.selectors import (
 )
 from minsheng.plans.services import set_parent
 from minsheng.plans.settings_forms import PlanSettingsForm
+from minsheng.plans.settings_log import settings_changes
 from minsheng.plans.structure import ROLLUP_RULE
 
 
@@ -69,10 +71,12 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanSettingsForm(plan, request.POST or None)
     if request.method == "POST" and form.is_valid():
         plan.settings = form.settings()
-        plan.save(update_fields=["settings"])
+        plan.save(update_fields=["settings"])  # recorded in the plan's history, with the user
         messages.success(request, _("已保存计划设置。"))
         return redirect("plans:plan_settings", pk=plan.pk)
-    return render(request, "plans/plan_settings.html", {"plan": plan, "form": form})
+    return render(request, "plans/plan_settings.html", {"plan": plan, "form": form,
+                                                        "unknown": unknown_settings(plan),
+                                                        "changes": settings_changes(plan)})
 
 
 @login_required

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProgressConfig(AppConfig):
     name = "minsheng.progress"
     verbose_name = _("进展报送")
+
+    def ready(self) -> None:
+        from minsheng.progress.plan_settings import declare
+
+        declare()

@@ -10,19 +10,21 @@ from __future__ import annotations
 import datetime
 
 from minsheng.core.calendar import work_calendar
+from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan
 from minsheng.progress import periods as period_rules
 from minsheng.progress.models import FlagSuggestion, Period
+from minsheng.progress.plan_settings import plan_thresholds
 from minsheng.progress.selectors import PlanProgress, plan_progress
-from minsheng.progress.status import Status, Thresholds, suggest_flag
+from minsheng.progress.status import Status, suggest_flag
 
 HISTORY = 2  # three periods in a row: the last closed one and the two before it
 
 
 def judged_on(plan: Plan, year: int, month: int) -> datetime.date:
     """The first day a period's reports are overdue: the day its status is judged (and its notice)."""
-    day = int((plan.settings or {}).get("reporting_day", 3))
-    return period_rules.due_date(year, month, day, work_calendar()) + datetime.timedelta(days=1)
+    due = period_rules.due_date(year, month, plan_setting(plan, "reporting_day"), work_calendar())
+    return due + datetime.timedelta(days=1)
 
 
 def earlier_statuses(progress: PlanProgress, count: int = HISTORY) -> dict[int, list[Status]]:
@@ -55,7 +57,7 @@ def propose_flags(plan: Plan, progress: PlanProgress) -> list[FlagSuggestion]:
     existing = set(FlagSuggestion.objects.filter(period=period).values_list("project_id", flat=True))
     candidates = [p for p in progress.projects if not p.flagged and p.project.pk not in existing]
     if candidates:
-        thresholds = Thresholds.from_settings(plan.settings or {})
+        thresholds = plan_thresholds(plan)
         history = earlier_statuses(progress)
         new = [FlagSuggestion(project=p.project, period=period, reason=reason) for p in candidates
                if (reason := suggest_flag(p.status, history.get(p.project.pk, []), p.overdue_days, thresholds,

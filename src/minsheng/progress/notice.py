@@ -24,12 +24,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from minsheng.core.plan_settings import plan_setting
 from minsheng.core.word import cn_number, pct
 from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.plans.structure import ROLLUP_RULE
 from minsheng.progress.models import Notice, Period, Report
 from minsheng.progress.notice_docx import NoticeTemplateError, render_docx
 from minsheng.progress.notice_templates import template_bytes
+from minsheng.progress.plan_settings import QUARTERLY
 from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress
 from minsheng.progress.status import STATUS_LABELS, Status
 
@@ -54,7 +56,6 @@ DISTRICT_RULE = (
     "序时进度为同一批任务序时进度的平均值，状态按两者之差判定；按完成率由高到低排列，相同的名次并列；"
     "尚无已采纳数据的区县列于最后。"
 )
-MONTHLY, QUARTERLY = "monthly", "quarterly"
 STATUS_ORDER = [Status.DONE, Status.AHEAD, Status.ON_TRACK, Status.LAGGING, Status.CRITICAL, Status.MISSING]
 
 
@@ -74,7 +75,7 @@ def notice_date(period: Period) -> datetime.date:
 
 def cadence(plan: Plan) -> str:
     """How often the plan's notice is issued (每季度向全市通报: quarterly); monthly unless the plan says."""
-    return QUARTERLY if (plan.settings or {}).get("notice_cadence") == QUARTERLY else MONTHLY
+    return plan_setting(plan, "notice_cadence")
 
 
 def period_label(plan: Plan, period: Period) -> str:
@@ -101,7 +102,7 @@ def notice_title(plan: Plan, period: Period, number: int) -> str:
 
 def issuer(plan: Plan) -> str:
     region = plan.region_label or plan.region.name
-    return (plan.settings or {}).get("notice_issuer") or f"{region}民生实事项目领导小组办公室"
+    return plan_setting(plan, "notice_issuer") or f"{region}民生实事项目领导小组办公室"
 
 
 def _ranked(items: list[dict], key: Callable[[dict], object]) -> list[dict]:

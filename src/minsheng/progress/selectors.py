@@ -14,16 +14,17 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from minsheng.core.calendar import work_calendar
+from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import rollup
 from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
+from minsheng.progress.plan_settings import midyear_share, plan_thresholds
 from minsheng.progress.status import (
     ReportGap,
     Status,
     Step,
     TargetSpec,
-    Thresholds,
     classify,
     expected_fraction,
     forecast_completion,
@@ -179,7 +180,7 @@ class PlanProgress:
         A district's status is its mean share (each capped at 100%) against the mean expected
         progress of the same shares; 未报送 when none of its shares has an accepted figure.
         """
-        thresholds = Thresholds.from_settings(self.plan.settings or {})
+        thresholds = plan_thresholds(self.plan)
         out = []
         for name, shares in self.district_shares.items():
             rows = self.district_rows.get(name, [])
@@ -210,8 +211,13 @@ class PlanProgress:
             g["rank"] = place
         return out
 
-    def midyear_shortfall(self, share: float = 0.6) -> list[ProjectProgress] | None:
-        """Projects short of 时间过半任务过半 (60% by 30 June in the seeds); None before the check date."""
+    @property
+    def midyear_percent(self) -> str:
+        return f"{midyear_share(self.plan) * 100:g}"
+
+    def midyear_shortfall(self) -> list[ProjectProgress] | None:
+        """Projects short of 时间过半任务过半 (the plan's mid-year share); None before the check date."""
+        share = midyear_share(self.plan)
         if midyear_check(self.plan.year, 0, self.on, share) is None:
             return None
         return [p for p in self.projects if not midyear_check(self.plan.year, p.fraction, self.on, share)]
@@ -231,22 +237,13 @@ def milestone_steps(project: Project) -> list[Step]:
 
 def pace_steps(plan: Plan) -> list[Step]:
     """The document's pace rules as points (settings ``pace``: ``[{"due": "2024-06-30", "percent": 60}]``)."""
-    steps = []
-    for rule in (plan.settings or {}).get("pace") or []:
-        try:
-            steps.append(Step(datetime.date.fromisoformat(rule["due"]), percent=float(rule["percent"])))
-        except (KeyError, TypeError, ValueError):
-            continue  # a hand-edited rule that is not a date and a percent fixes no point
-    return steps
+    return [Step(datetime.date.fromisoformat(r["due"]), percent=float(r["percent"]))
+            for r in plan_setting(plan, "pace")]
 
 
 def plan_deadline(plan: Plan) -> datetime.date:
     """The document-wide deadline (11月底前全面完成) for projects without their own; else the year's end."""
-    value = (plan.settings or {}).get("deadline")
-    try:
-        return datetime.date.fromisoformat(value) if value else datetime.date(plan.year, 12, 31)
-    except (TypeError, ValueError):
-        return datetime.date(plan.year, 12, 31)
+    return plan_setting(plan, "deadline") or datetime.date(plan.year, 12, 31)
 
 
 def project_schedule(project: Project, pace: list[Step], default_deadline: datetime.date
@@ -280,9 +277,8 @@ def _missed_in_a_row(months: set[int], closed_key: int | None, first_key: int) -
 
 def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None = None) -> PlanProgress:
     work = work_calendar()
-    thresholds = Thresholds.from_settings(plan.settings or {})
-    reporting_day = int((plan.settings or {}).get("reporting_day", 3))
-    closed = period_rules.last_closed_month(plan.year, on, reporting_day, work)
+    thresholds = plan_thresholds(plan)
+    closed = period_rules.last_closed_month(plan.year, on, plan_setting(plan, "reporting_day"), work)
     closed_key = _month_key(*closed) if closed else None
     upto = _month_key(on.year, on.month)
 

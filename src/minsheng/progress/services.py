@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Unit
+from minsheng.core.plan_settings import plan_setting
 from minsheng.core.uploads import CheckedUpload, stored_files
 from minsheng.plans.models import Plan, Project, ProjectUnit
 from minsheng.progress import periods as period_rules
@@ -49,7 +50,7 @@ class ReportProblems(Exception):
 def ensure_periods(plan: Plan, today: datetime.date) -> list[Period]:
     """Open the plan's periods up to today: they are created when first needed, never by hand."""
     work = work_calendar()
-    day = int(plan.settings.get("reporting_day", 3))
+    day = plan_setting(plan, "reporting_day")
     existing = {(p.year, p.month): p for p in plan.periods.all()}
     for year, month in period_rules.open_months(plan.year, today, day):
         if (year, month) in existing:

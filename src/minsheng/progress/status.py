@@ -76,11 +76,6 @@ class Thresholds:
     critical_points: float = 25
     critical_overdue_days: int = 30
 
-    @classmethod
-    def from_settings(cls, settings: dict) -> Thresholds:
-        keys = ("ahead_points", "lagging_points", "critical_points", "critical_overdue_days")
-        return cls(**{k: settings[k] for k in keys if k in settings})
-
 
 @dataclass(frozen=True)
 class Step:
@@ -271,8 +266,11 @@ def forecast_completion(series: Sequence[tuple[datetime.date, float]]) -> dateti
     return datetime.date.fromordinal(min(int(round(day)), datetime.date.max.toordinal()))
 
 
-def midyear_check(year: int, actual: float | None, on: datetime.date, share: float = 0.6) -> bool | None:
-    """时间过半任务过半: by 30 June at least ``share`` (60% in the seeds) must be done.
+MIDYEAR_SHARE = 0.6  # 时间过半任务过半 where the plan names no mid-year share of its own (the seeds' 60%)
+
+
+def midyear_check(year: int, actual: float | None, on: datetime.date, share: float = MIDYEAR_SHARE) -> bool | None:
+    """时间过半任务过半: by 30 June at least ``share`` must be done.
 
     None before the check date (nothing to say yet).
     """
