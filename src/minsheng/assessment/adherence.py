@@ -17,6 +17,7 @@ from minsheng.core.calendar import work_calendar
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import periods as period_rules
 from minsheng.progress.models import Report, TargetFigure
+from minsheng.progress.report_states import IN_FORCE
 from minsheng.progress.selectors import milestone_steps
 from minsheng.progress.status import Step, TargetSpec, expected_fraction, target_fraction
 
@@ -78,13 +79,13 @@ def milestone_checks(plan: Plan, on: datetime.date, projects: list[Project]) -> 
     figures: dict[int, dict[int, Decimal]] = defaultdict(dict)
     # Ordered by value within a month: co-lead units reporting one target, the larger figure counts.
     for target_id, value, year, month in (
-            TargetFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
+            TargetFigure.objects.filter(report__project__plan=plan, report__state=IN_FORCE)
             .values_list("target_id", "value", "report__period__year", "report__period__month")
             .order_by("report__period__year", "report__period__month", "value")):
         figures[target_id][year * 12 + month] = value
     percents: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for project_id, value, year, month in (
-            Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED, percent_complete__isnull=False)
+            Report.objects.filter(project__plan=plan, state=IN_FORCE, percent_complete__isnull=False)
             .values_list("project_id", "percent_complete", "period__year", "period__month")
             .order_by("period__year", "period__month")):
         percents[project_id][year * 12 + month] = value

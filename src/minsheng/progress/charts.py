@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from minsheng.plans.models import Project
 from minsheng.progress import periods as period_rules
-from minsheng.progress.models import Report, TargetFigure
+from minsheng.progress.models import TargetFigure
+from minsheng.progress.report_states import IN_FORCE
 from minsheng.progress.selectors import milestone_steps, progress_series
 from minsheng.progress.status import TargetSpec, expected_fraction
 
@@ -50,7 +51,7 @@ def progress_chart(project: Project, on: datetime.date) -> Chart:
 
     per_period: dict[int, dict[int, object]] = defaultdict(dict)
     for target_id, value, y_, m in (TargetFigure.objects.filter(report__project=project,
-                                                                report__state=Report.State.ACCEPTED)
+                                                                report__state=IN_FORCE)
                                     .values_list("target_id", "value", "report__period__year",
                                                  "report__period__month")):
         per_period[target_id][y_ * 12 + m] = value

@@ -17,7 +17,8 @@ from minsheng.core.calendar import work_calendar
 from minsheng.plans.models import Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import rollup
-from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
+from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Period, Report, TargetFigure
+from minsheng.progress.report_states import IN_FORCE, REPORTED
 from minsheng.progress.status import (
     ReportGap,
     Status,
@@ -36,8 +37,6 @@ from minsheng.progress.status import (
     target_fraction,
     with_pace,
 )
-
-COUNTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
 
 
 @dataclass
@@ -220,6 +219,15 @@ class PlanProgress:
         return [p for p in self.projects if p.status in (Status.LAGGING, Status.CRITICAL)]
 
 
+def reading_day(plan: Plan, today: datetime.date) -> datetime.date:
+    """The day a plan is read on: today during its year; for a past year, the day after its last
+    reporting round (the last period anyone reported for), else its last day."""
+    if today.year <= plan.year:
+        return today
+    last = Period.objects.filter(plan=plan, reports__state__in=REPORTED).order_by("-year", "-month").first()
+    return last.due_on + datetime.timedelta(days=1) if last else datetime.date(plan.year, 12, 31)
+
+
 def milestone_steps(project: Project) -> list[Step]:
     index = {t.pk: i for i, t in enumerate(project.targets.all())}
     return [
@@ -304,7 +312,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
     # Accepted cumulative figures up to the month in question, oldest first: the last one wins.
     # Co-lead units reporting the same target in one month: the larger figure, whatever the row order.
     figures = (
-        TargetFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
+        TargetFigure.objects.filter(report__project__plan=plan, report__state=IN_FORCE)
         .values_list("target_id", "report__unit_id", "value", "report__period__year", "report__period__month")
         .order_by("report__period__year", "report__period__month", "value")
     )
@@ -319,7 +327,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
     districts: dict[int, Decimal] = {}
     allocation_latest: dict[int, Decimal] = {}
     for allocation_id, value, year, month in (
-        AllocationFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
+        AllocationFigure.objects.filter(report__project__plan=plan, report__state=IN_FORCE)
         .values_list("allocation_id", "value", "report__period__year", "report__period__month")
         .order_by("report__period__year", "report__period__month")
     ):
@@ -331,7 +339,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
     percent_done: dict[int, int] = {}  # project -> first month its 形象进度 reached 100%
     accepted: set[int] = set()
     for project_id, value, year, month in (
-        Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED)
+        Report.objects.filter(project__plan=plan, state=IN_FORCE)
         .values_list("project_id", "percent_complete", "period__year", "period__month")
         .order_by("period__year", "period__month")
     ):
@@ -347,7 +355,7 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
     submitted: dict[int, dict[int, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
     if closed:
         for project_id, unit_id, year, month, late in (
-            Report.objects.filter(project__plan=plan, state__in=COUNTED, period__year=plan.year,
+            Report.objects.filter(project__plan=plan, state__in=REPORTED, period__year=plan.year,
                                   period__month__lte=closed[1])
             .values_list("project_id", "unit_id", "period__year", "period__month", "late")
         ):
