@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from minsheng.assessment import scoring
 from minsheng.assessment.models import Run, Score
 from minsheng.assessment.selectors import run_scores
+from minsheng.core.numerals import chinese
 from minsheng.progress.notice import (
     BODY_FONT,
     HEADING_FONT,
@@ -30,7 +31,6 @@ from minsheng.progress.notice import (
     _rule,
     _table,
     _table_styles,
-    cn_number,
     issuer,
 )
 
@@ -90,13 +90,13 @@ def run_docx(run: Run) -> bytes:
     _para(doc, f"根据《{plan.title}》和年度考核要求，{office}对截至{_cn_date(run.on)}承担民生实事项目任务的"
                f"{counts}进行了考核，考核内容包括{components}等方面。现将考核结果通报如下：", indent=True)
 
-    headings = (cn_number(n) for n in range(1, 10))
+    headings = (chinese(n) for n in range(1, 10))
     _para(doc, f"{next(headings)}、考核结果", HEADING_FONT, 16, indent=True)
     order = grade_order(run)
     for i, (kind, _title, scores) in enumerate(sections):
         if not scores:
             continue
-        _para(doc, f"（{cn_number(i + 1)}）{KIND_NAMES[kind]}", SUBHEADING_FONT, 16, indent=True)
+        _para(doc, f"（{chinese(i + 1)}）{KIND_NAMES[kind]}", SUBHEADING_FONT, 16, indent=True)
         for grade in order:
             names = [s.name for s in scores if s.grade == grade]
             if names:

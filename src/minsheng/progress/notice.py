@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from minsheng.core.numerals import chinese
 from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.plans.structure import ROLLUP_RULE
 from minsheng.progress.models import Notice, Period, Report
@@ -84,7 +85,7 @@ def cadence(plan: Plan) -> str:
 
 def period_label(plan: Plan, period: Period) -> str:
     if cadence(plan) == QUARTERLY and period.month % 3 == 0:
-        return f"{period.year}年第{cn_number(period.month // 3)}季度"
+        return f"{period.year}年第{chinese(period.month // 3)}季度"
     return f"{period.year}年{period.month}月"
 
 
@@ -126,15 +127,6 @@ def _ranked(items: list[dict], key: Callable[[dict], object]) -> list[dict]:
             place, previous = i, value
         item["rank"] = place
     return items
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三: the numbering of headings, up to 99."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def quantity(value, unit: str) -> str:
@@ -402,7 +394,7 @@ def render_docx(f: dict) -> bytes:
         years = "、".join(f"{y}年" for y in f["unpublished_years"])
         _para(doc, f"（{years}节假日安排尚未发布，报送截止日暂按周一至周五计算。）", indent=True)
 
-    headings = (cn_number(n) for n in range(1, 10))
+    headings = (chinese(n) for n in range(1, 10))
     _para(doc, f"{next(headings)}、总体进展", HEADING_FONT, 16, indent=True)
     total = f["total"] or 1
     _table(doc, ["状态", "项目数", "占比"],
@@ -414,7 +406,7 @@ def render_docx(f: dict) -> bytes:
     _para(doc, f"{next(headings)}、分类推进情况", HEADING_FONT, 16, indent=True)
     for i, cat in enumerate(f["categories"]):
         lag = cat["counts"]["lagging"] + cat["counts"]["critical"]
-        _para(doc, f"（{cn_number(i + 1)}）{cat['name']}：{cat['count']}个项目，平均完成率{_pct(cat['percent'])}，"
+        _para(doc, f"（{chinese(i + 1)}）{cat['name']}：{cat['count']}个项目，平均完成率{_pct(cat['percent'])}，"
                    f"已完成{cat['counts']['done']}个，滞后（含严重滞后）{lag}个。", SUBHEADING_FONT, 16, indent=True)
         _table(doc, ["序号", "项目名称", "牵头单位", "目标任务", "完成率", "序时进度", "状态"],
                [[str(n), r["name"], "、".join(r["lead_units"]) or NO_LEAD, "；".join(r["targets"]) or "—",
@@ -427,7 +419,7 @@ def render_docx(f: dict) -> bytes:
         _para(doc, f"注：{f['rules']['rollup']}", BODY_FONT, 12, indent=True)
         for i, parent in enumerate(f["parents"]):
             voted = "（人大票决）" if parent["voted"] else ""
-            _para(doc, f"（{cn_number(i + 1)}）{parent['name']}{voted}：{len(parent['children'])}个子项目，"
+            _para(doc, f"（{chinese(i + 1)}）{parent['name']}{voted}：{len(parent['children'])}个子项目，"
                        f"完成率{_pct(parent['percent'])}，序时进度{_pct(parent['expected_percent'])}，"
                        f"{parent['status_label']}。", SUBHEADING_FONT, 16, indent=True)
             _table(doc, ["序号", "子项目", "牵头单位", "完成率", "序时进度", "状态"],
