@@ -216,13 +216,19 @@ class PlanProgress:
         return [p for p in self.projects if p.status in (Status.LAGGING, Status.CRITICAL)]
 
 
+def judged_on(plan: Plan, year: int, month: int) -> datetime.date:
+    """The first day a period's reports are overdue: the day its status, notice and flag proposals are judged."""
+    day = int((plan.settings or {}).get("reporting_day", 3))
+    return period_rules.judged_on(year, month, day, work_calendar())
+
+
 def reading_day(plan: Plan, today: datetime.date) -> datetime.date:
-    """The day a plan is read on: today during its year; for a past year, the day after its last
-    reporting round (the last period anyone reported for), else its last day."""
+    """The day a plan is read on: today during its year; for a past year, the day its last reporting
+    round (the last period anyone reported for) was judged on, else its last day."""
     if today.year <= plan.year:
         return today
     last = Period.objects.filter(plan=plan, reports__state__in=REPORTED).order_by("-year", "-month").first()
-    return last.due_on + datetime.timedelta(days=1) if last else datetime.date(plan.year, 12, 31)
+    return judged_on(plan, last.year, last.month) if last else datetime.date(plan.year, 12, 31)
 
 
 def milestone_steps(project: Project) -> list[Step]:
