@@ -197,6 +197,7 @@ rules.add_perm("progress.accept_report", accepts_report)
 rules.add_perm("progress.view_report", sees_report)
 rules.add_perm("progress.view_overview", oversees_plan)
 rules.add_perm("progress.decide_flag", coordinates_plan)
+rules.add_perm("progress.change_notice_template", coordinates_plan)
 
 
 # --- citizen appeals ----------------------------------------------------------------------------
