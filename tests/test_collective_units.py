@@ -39,6 +39,9 @@ def test_plain_names_and_department_collectives():
     assert region_kind("杭州西湖风景名胜区") == "zone" and region_kind("建德市") == "city"
     assert government_name("杭州西湖风景名胜区") == "杭州西湖风景名胜区管委会"
     assert government_name("茶山街道") == "茶山街道办事处" and government_name("淳安县") == "淳安县人民政府"
+    # The simulator's own copy of this rule named these two 人民政府; it now uses this one.
+    assert government_name("之江旅游度假区") == "之江旅游度假区管委会"
+    assert government_name("钱塘经开区") == "钱塘经开区管委会"
 
 
 @pytest.fixture

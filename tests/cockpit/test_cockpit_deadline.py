@@ -13,7 +13,7 @@ import pytest
 from minsheng.cockpit.selectors import cockpit
 from minsheng.plans.models import ProjectUnit
 from minsheng.progress.models import Report
-from minsheng.progress.selectors import COUNTED
+from minsheng.progress.report_states import REPORTED
 from minsheng.progress.simulate import simulate_plan
 from minsheng.progress.status import Status, classify
 
@@ -31,7 +31,7 @@ def _overdue_by_hand(plan, month: int, done: set[int]) -> set[int]:
     for project_id, unit_id in ProjectUnit.objects.filter(project__plan=plan, role=ProjectUnit.Role.LEAD
                                                           ).values_list("project_id", "unit_id"):
         leads.setdefault(project_id, set()).add(unit_id)
-    filed = set(Report.objects.filter(project__plan=plan, period__month=month, state__in=COUNTED)
+    filed = set(Report.objects.filter(project__plan=plan, period__month=month, state__in=REPORTED)
                 .values_list("project_id", "unit_id"))
     return {pk for pk, units in leads.items()
             if pk not in done and not any((pk, u) in filed for u in units)}

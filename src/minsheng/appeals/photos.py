@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
@@ -12,32 +9,21 @@ from minsheng.core import uploads as upload_checks
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 4
-MAX_PIXELS = 40_000_000  # a 12-megapixel phone photo is far below; a decompression bomb is far above
+
+# What core.uploads returns for a photo (content type, extension, size, a random storage name).
+CheckedPhoto = upload_checks.CheckedUpload
 
 
 class PhotoError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class CheckedPhoto:
-    upload: UploadedFile
-    content_type: str
-    extension: str
-    width: int
-    height: int
-
-    def storage_name(self) -> str:
-        return f"{secrets.token_hex(12)}.{self.extension}"
-
-
 def check_photo(upload: UploadedFile) -> CheckedPhoto:
-    """Decoded like every other upload (core.uploads), within the message board's own size caps."""
+    """Decoded like every other upload (core.uploads, its pixel cap too), within the message board's size cap."""
     try:
-        checked = upload_checks.check_photo(upload, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
+        return upload_checks.check_photo(upload, max_bytes=MAX_BYTES)
     except upload_checks.UploadRejected as exc:
         raise PhotoError(str(exc)) from exc
-    return CheckedPhoto(upload, checked.content_type, checked.extension, checked.width, checked.height)
 
 
 def check_photos(uploads: list[UploadedFile]) -> list[CheckedPhoto]:

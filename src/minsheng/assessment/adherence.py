@@ -10,26 +10,19 @@ is still held to its 完成时限. Dated tasks without a figure or percent fix n
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import periods as period_rules
-from minsheng.progress.models import Report, TargetFigure
+from minsheng.progress.figures import as_of, month_key, project_percents, target_figures
 from minsheng.progress.selectors import milestone_steps
 from minsheng.progress.status import Step, TargetSpec, expected_fraction, target_fraction
 
 
 def _month(day: datetime.date) -> int:
-    return day.year * 12 + day.month
-
-
-def _as_of(history: dict[int, Decimal], month: int) -> Decimal | None:
-    """The latest figure reported for ``month`` or a month before it."""
-    past = [k for k in history if k <= month]
-    return history[max(past)] if past else None
+    return month_key(day.year, day.month)
 
 
 def applies(step: Step, index: int, targets: list[TargetSpec]) -> bool:
@@ -55,12 +48,12 @@ def project_checks(project: Project, year: int, steps: list[Step], specs: list[T
                 continue
             if i is None:
                 expected = expected_fraction(due, start, deadline, own)
-                value = _as_of(percents, _month(due))
+                value = as_of(percents, _month(due))
                 actual = float(value) / 100 if value is not None else None
                 label = "形象进度"
             else:
                 expected = expected_fraction(due, start, deadline, steps, specs, i)
-                value = _as_of(figures.get(targets[i].pk, {}), _month(due))
+                value = as_of(figures.get(targets[i].pk, {}), _month(due))
                 actual = target_fraction(float(value) if value is not None else None, specs[i])
                 label = f"{targets[i].value.normalize():f}{targets[i].unit}"
             checks.append({"project": project.name, "target": label, "due": due.isoformat(),
@@ -75,20 +68,10 @@ def milestone_checks(plan: Plan, on: datetime.date, projects: list[Project]) -> 
     closed = period_rules.last_closed_month(plan.year, on, reporting_day, work_calendar())
     if closed is None:
         return {}
-    closed_month = closed[0] * 12 + closed[1]
-    figures: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    # Ordered by value within a month: co-lead units reporting one target, the larger figure counts.
-    for target_id, value, year, month in (
-            TargetFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
-            .values_list("target_id", "value", "report__period__year", "report__period__month")
-            .order_by("report__period__year", "report__period__month", "value")):
-        figures[target_id][year * 12 + month] = value
-    percents: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for project_id, value, year, month in (
-            Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED, percent_complete__isnull=False)
-            .values_list("project_id", "percent_complete", "period__year", "period__month")
-            .order_by("period__year", "period__month")):
-        percents[project_id][year * 12 + month] = value
+    closed_month = month_key(*closed)
+    # The figures the status reads (co-lead units reporting one target in one month: the larger).
+    figures = target_figures(report__project__plan=plan)
+    percents, _reported = project_percents(project__plan=plan)
     out = {}
     for project in projects:
         specs = [TargetSpec(float(t.value) if t.value is not None else None, t.op) for t in project.targets.all()]

@@ -19,8 +19,8 @@ from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Allocation, Plan, ProjectUnit
 from minsheng.plans.structure import ROLLUP_RULE
 from minsheng.portal.models import Rating as PortalRating
-from minsheng.progress.models import Report
-from minsheng.progress.selectors import COUNTED, plan_progress
+from minsheng.progress import punctuality
+from minsheng.progress.selectors import plan_progress
 from minsheng.supervision.selectors import finding_facts
 
 
@@ -144,16 +144,11 @@ def assess(plan: Plan, on: datetime.date) -> Assessment:
         (led if role == ProjectUnit.Role.LEAD else partnered)[unit_id].add(project_id)
     unit_ids = set(led) | set(partnered) | set(rated_led)
 
-    reports = Counter()
-    on_time = Counter()
-    for unit_id, late in Report.objects.filter(period__plan=plan, state__in=COUNTED, period__due_on__lt=on).values_list(
-            "unit_id", "late"):
-        reports[unit_id] += 1
-        on_time[unit_id] += not late
-    # A report owed for a closed period and never filed counts as one not on time (DESIGN: a
-    # missing report is counted in punctuality, not in the status).
-    for unit_id, n in progress.missed_by_unit().items():
-        reports[unit_id] += n
+    # The notice's window and rule (progress.punctuality): a report owed for a closed period and
+    # never filed counts as one not on time.
+    punctual = punctuality.by_unit(progress)
+    on_time = Counter({u: p.on_time for u, p in punctual.items()})
+    reports = Counter({u: p.owed for u, p in punctual.items()})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids | set(reports)).exclude(
         kind=Unit.Kind.COLLECTIVE)}
     unit_ids = (unit_ids | set(reports)) & set(units)

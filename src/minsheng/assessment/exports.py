@@ -16,13 +16,13 @@ from openpyxl.styles import Font
 from minsheng.assessment import scoring
 from minsheng.assessment.models import Run, Score
 from minsheng.assessment.selectors import run_scores
+from minsheng.core.numerals import chinese
 from minsheng.core.word import (
     HEADING_FONT,
     RED,
     SUBHEADING_FONT,
     TITLE_FONT,
     cn_date,
-    cn_number,
     official_document,
     paragraph,
     red_rule,
@@ -78,13 +78,13 @@ def run_docx(run: Run) -> bytes:
     paragraph(doc, f"根据《{plan.title}》和年度考核要求，{office}对截至{cn_date(run.on)}承担民生实事项目任务的"
                f"{counts}进行了考核，考核内容包括{components}等方面。现将考核结果通报如下：", indent=True)
 
-    headings = (cn_number(n) for n in range(1, 10))
+    headings = (chinese(n) for n in range(1, 10))
     paragraph(doc, f"{next(headings)}、考核结果", HEADING_FONT, 16, indent=True)
     order = grade_order(run)
     for i, (kind, _title, scores) in enumerate(sections):
         if not scores:
             continue
-        paragraph(doc, f"（{cn_number(i + 1)}）{KIND_NAMES[kind]}", SUBHEADING_FONT, 16, indent=True)
+        paragraph(doc, f"（{chinese(i + 1)}）{KIND_NAMES[kind]}", SUBHEADING_FONT, 16, indent=True)
         for grade in order:
             names = [s.name for s in scores if s.grade == grade]
             if names:

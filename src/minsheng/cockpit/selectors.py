@@ -17,6 +17,7 @@ from minsheng.plans.models import Funding, Plan
 from minsheng.portal.selectors import revision
 from minsheng.progress import periods
 from minsheng.progress.models import Report
+from minsheng.progress.report_states import IN_FORCE
 from minsheng.progress.selectors import PlanProgress, plan_progress
 from minsheng.progress.status import Status, status_label
 
@@ -55,9 +56,9 @@ def timeline(plan: Plan, on: datetime.date, current: PlanProgress | None = None)
 def _spent_by_project(plan: Plan, on: datetime.date) -> dict[int, Decimal]:
     """Spent so far: each unit's latest accepted cumulative figure, summed per project."""
     latest: dict[tuple[int, int], Decimal] = {}
-    reports = (Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED)
+    reports = (Report.objects.filter(project__plan=plan, state=IN_FORCE)
                .filter(period__year__lt=on.year) | Report.objects.filter(
-                   project__plan=plan, state=Report.State.ACCEPTED, period__year=on.year, period__month__lte=on.month))
+                   project__plan=plan, state=IN_FORCE, period__year=on.year, period__month__lte=on.month))
     for row in reports.order_by("period__year", "period__month").values(
             "project_id", "unit_id", "spent_superior", "spent_local", "spent_social", "spent_self"):
         parts = [row[k] for k in ("spent_superior", "spent_local", "spent_social", "spent_self") if row[k] is not None]

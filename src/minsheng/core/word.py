@@ -32,15 +32,6 @@ def cn_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三: the numbering of headings, up to 99."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
-
-
 def pct(value: float | None) -> str:
     """A percentage as documents print it: one decimal, a dash when there is no figure."""
     return "—" if value is None else f"{value:.1f}%"

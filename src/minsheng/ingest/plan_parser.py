@@ -13,6 +13,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from minsheng.core.numerals import chinese_int
+
 from .document import Document, Paragraph, Table
 from .normalize import nfkc, normalize, normalize_inline, to_simplified
 from .quantities import extract_targets, parse_number
@@ -22,43 +24,6 @@ from .schedule import parse_deadline, parse_milestones, parse_schedule_cells
 __all__ = ["document_to_plan"]
 
 SCHEMA = "minsheng.plan/1"
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def _cn_int(s: str) -> int | None:
-    """Small Chinese numerals as used for ordinals (一 … 九十九)."""
-    s = s.strip()
-    if not s:
-        return None
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if "十" in s:
-        a, _, b = s.partition("十")
-        tens = _CN_DIGITS.get(a) if a else 1
-        ones = _CN_DIGITS.get(b) if b else 0
-        if tens is None or ones is None:
-            return None
-        return tens * 10 + ones
-    if len(s) == 1 and s in _CN_DIGITS:
-        return _CN_DIGITS[s]
-    return None
-
 
 def _squeeze(s: str) -> str:
     return re.sub(r"\s+", "", s or "")
@@ -87,7 +52,7 @@ def _ordinal(text: str) -> tuple[str, str, str] | None:
         if style == "circ":
             num = str("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1)
         else:
-            v = _cn_int(raw)
+            v = chinese_int(raw)
             if v is None:
                 continue
             num = str(v)
@@ -472,8 +437,8 @@ def _digit_dates(text: str) -> str:
     """``二〇二四年二月二十七日`` → ``2024年2月27日``."""
 
     def sub(m: re.Match[str]) -> str:
-        y = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
-        return f"{y}年{_cn_int(m.group(2))}月{_cn_int(m.group(3))}日"
+        y = chinese_int(m.group(1))
+        return f"{y}年{chinese_int(m.group(2))}月{chinese_int(m.group(3))}日"
 
     return _CN_DATE.sub(sub, text)
 
@@ -1098,7 +1063,7 @@ def _assign_sections(blocks: list[_Block]) -> None:
             if m:
                 num = m.group(1)
                 word = "附表" if s.startswith("附表") else "附件"
-                section = f"{word}{_cn_int(num)}" if num else word
+                section = f"{word}{chinese_int(num)}" if num else word
                 in_list = False
                 b.section = section
                 continue
@@ -1423,7 +1388,7 @@ def _table_projects(
             ref = _first(row, cols, "seq") or None
         if ref is not None:
             ref = _squeeze(ref)
-            v = _cn_int(ref.rstrip("、.．"))
+            v = chinese_int(ref.rstrip("、.．"))
             ref = str(v) if v is not None and not re.search(r"\d[-.]\d", ref) else ref
         key = (ref, name, content)
         if key in seen:

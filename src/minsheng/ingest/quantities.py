@@ -22,7 +22,7 @@ from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import cn2an
+from minsheng.core.numerals import chinese_value
 
 __all__ = ["Target", "extract_targets", "parse_number", "find_quantities", "Quantity"]
 
@@ -69,17 +69,6 @@ def _as_number(d: Decimal) -> int | float:
     return float(d)
 
 
-@lru_cache(maxsize=4096)
-def _cn_value(numeral: str) -> int | float | None:
-    """A bare Chinese numeral through cn2an (which rejects any other character)."""
-    try:
-        v = cn2an.cn2an(numeral, "smart")
-    except Exception:  # cn2an raises assorted errors on anything it does not read
-        return None
-    d = Decimal(str(v))
-    return _as_number(d)
-
-
 def _match_value(m: re.Match[str]) -> int | float | None:
     if m.group("ar") is not None:
         try:
@@ -90,7 +79,7 @@ def _match_value(m: re.Match[str]) -> int | float | None:
         if mul:
             d *= _MULTIPLIERS[mul]
         return _as_number(d)
-    return _cn_value(m.group("cn"))
+    return chinese_value(m.group("cn"))
 
 
 def parse_number(text: str) -> float | None:

@@ -20,6 +20,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+from minsheng.core.numerals import chinese_int
 from minsheng.ingest.quantities import Quantity, find_quantities, unit_key, units_compatible
 
 __all__ = ["parse_deadline", "parse_milestones", "parse_schedule_cells"]
@@ -27,8 +28,6 @@ __all__ = ["parse_deadline", "parse_milestones", "parse_schedule_cells"]
 # --- dates --------------------------------------------------------------------------------
 
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _NOT_MONTH_WORD = r"(?!度|报|薪|卡|票|均|刊|子|饼|光|亮|台|历)"
 
 _MARKER_RE = re.compile(
@@ -71,14 +70,6 @@ class _Marker:
     first_month: int = 0  # for quarters and ranges: the first month of the period
 
 
-def _month(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if s.startswith("十"):
-        return 10 + (_CN_MONTH.get(s[1:], 0) if len(s) > 1 else 0)
-    return _CN_MONTH[s]
-
-
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -100,8 +91,8 @@ def _marker_from(m: re.Match[str], year: int, text: str, anywhere: bool = False)
         y = year + 1
     try:
         if m.group("q"):
-            q1 = _CN_QUARTER[m.group("q1")]
-            q2 = _CN_QUARTER[m.group("q2")] if m.group("q2") else q1
+            q1 = chinese_int(m.group("q1"))
+            q2 = chinese_int(m.group("q2")) if m.group("q2") else q1
             return _Marker(m.start(), m.end(), _month_end(y, 3 * q2), "quarter", 3 * q1 - 2)
         if m.group("half"):
             h = m.group("half")
@@ -111,15 +102,15 @@ def _marker_from(m: re.Match[str], year: int, text: str, anywhere: bool = False)
                 return _Marker(m.start(), m.end(), date(y, 6, 30), "half", 1)
             return _Marker(m.start(), m.end(), date(y, 12, 31), "half", 7 if h == "下半年" else 1)
         if m.group("r2"):
-            m1, m2 = _month(m.group("r1")), _month(m.group("r2"))
+            m1, m2 = chinese_int(m.group("r1")), chinese_int(m.group("r2"))
             if m1 > m2:
                 return None
             return _Marker(m.start(), m.end(), _day_in_month(y, m2, m.group("rsfx")), "range", m1)
         if m.group("dm"):
-            mo, d = _month(m.group("dm")), int(m.group("dd"))
+            mo, d = chinese_int(m.group("dm")), int(m.group("dd"))
             return _Marker(m.start(), m.end(), date(y, mo, d), "day", mo)
         if m.group("mm"):
-            mo = _month(m.group("mm"))
+            mo = chinese_int(m.group("mm"))
             sfx = m.group("msfx")
             if not sfx and not m.group("year") and not anywhere and not _opens_step(text, m.start()):
                 return None

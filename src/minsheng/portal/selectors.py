@@ -14,8 +14,9 @@ from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.core.pii import mask_text
 from minsheng.plans.models import Plan, Project
 from minsheng.portal.models import Rating, Revision
-from minsheng.progress.models import Attachment, Period, Report
-from minsheng.progress.selectors import COUNTED, PlanProgress, plan_progress
+from minsheng.progress.models import Attachment, Report
+from minsheng.progress.report_states import IN_FORCE
+from minsheng.progress.selectors import PlanProgress, plan_progress
 
 # The fields of an accepted report that are published: the narrative of what was done.
 # Problems, next steps and money stay internal (they are drafts of decisions, not results).
@@ -45,14 +46,6 @@ def revision(plan_id: int) -> int:
     return Revision.objects.filter(plan_id=plan_id).values_list("number", flat=True).first() or 0
 
 
-def as_of(plan: Plan, today: datetime.date) -> datetime.date:
-    """Today during the plan's year; for a past year, the day after its last reporting round."""
-    if today.year <= plan.year:
-        return today
-    last = (Period.objects.filter(plan=plan, reports__state__in=COUNTED).order_by("-year", "-month").first())
-    return last.due_on + datetime.timedelta(days=1) if last else datetime.date(plan.year, 12, 31)
-
-
 def public_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None = None) -> PlanProgress:
     ids = list(public_projects().filter(plan=plan).values_list("id", flat=True))
     if project_ids is not None:
@@ -70,7 +63,7 @@ class PublicReport:
 
 def latest_public_reports(project: Project) -> list[PublicReport]:
     """The latest accepted report of each unit on the project, public fields (masked) and photos only."""
-    reports = (Report.objects.filter(project=project, state=Report.State.ACCEPTED)
+    reports = (Report.objects.filter(project=project, state=IN_FORCE)
                .select_related("period", "unit").order_by("-period__year", "-period__month", "unit_id"))
     latest: dict[int, Report] = {}
     for r in reports:
@@ -85,7 +78,7 @@ def latest_public_reports(project: Project) -> list[PublicReport]:
 
 def public_photo(project: Project, pk: int) -> Attachment | None:
     return Attachment.objects.filter(pk=pk, kind=Attachment.Kind.PHOTO, report__project=project,
-                                     report__state=Report.State.ACCEPTED).first()
+                                     report__state=IN_FORCE).first()
 
 
 def milestones(project: Project, on: datetime.date) -> list[dict]:

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from minsheng.plans.models import Milestone, Plan, Project, Site, Target
 from minsheng.portal.models import Rating, Revision
 from minsheng.progress.models import Notice, Report
+from minsheng.progress.report_states import in_force
 
 
 def bump(plan_id: int | None) -> None:
@@ -45,7 +46,7 @@ for _model in (Site, Milestone, Target, Rating):
 @receiver(post_save, sender=Report)
 def _report_saved(sender, instance: Report, **kwargs) -> None:
     # Only accepted figures are public; a report leaving "accepted" (never, today) would too.
-    if instance.state == Report.State.ACCEPTED:
+    if in_force(instance.state):
         _via_project(sender, instance)
 
 

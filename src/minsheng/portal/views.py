@@ -19,6 +19,7 @@ from minsheng.portal import selectors, services
 from minsheng.portal.cache import cached
 from minsheng.portal.models import Rating
 from minsheng.progress import rollup
+from minsheng.progress.selectors import reading_day
 
 
 def _public_plan(pk: int) -> Plan:
@@ -35,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _public_plan(pk)
-    on = selectors.as_of(plan, timezone.localdate())
+    on = reading_day(plan, timezone.localdate())
 
     def build() -> str:
         progress = selectors.public_progress(plan, on)
@@ -47,7 +48,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
 def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     plan = project.plan
-    on = selectors.as_of(plan, timezone.localdate())
+    on = reading_day(plan, timezone.localdate())
 
     def build() -> str:
         progress = selectors.public_progress(plan, on, [project.pk])
@@ -95,7 +96,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _public_plan(pk)
     if boundaries.boundary(plan.region) is None:
         raise Http404
-    on = selectors.as_of(plan, timezone.localdate())
+    on = reading_day(plan, timezone.localdate())
 
     def build() -> str:
         progress = selectors.public_progress(plan, on)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from minsheng.plans.models import Project
 from minsheng.progress import periods as period_rules
-from minsheng.progress.models import Report, TargetFigure
+from minsheng.progress.figures import target_figures
 from minsheng.progress.selectors import milestone_steps, progress_series
 from minsheng.progress.status import TargetSpec, expected_fraction
 
@@ -48,13 +47,9 @@ def progress_chart(project: Project, on: datetime.date) -> Chart:
         values = [expected_fraction(day, start, deadline, steps, specs, i or 0) for i in measured]
         expected.append(f"{x(day):.1f},{y(sum(values) / len(values)):.1f}")
 
-    per_period: dict[int, dict[int, object]] = defaultdict(dict)
-    for target_id, value, y_, m in (TargetFigure.objects.filter(report__project=project,
-                                                                report__state=Report.State.ACCEPTED)
-                                    .values_list("target_id", "value", "report__period__year",
-                                                 "report__period__month")):
-        per_period[target_id][y_ * 12 + m] = value
-    series = [(d, f) for d, f in progress_series(targets, specs, per_period) if d <= max(on, start)]
+    # The figures the status reads: co-lead units reporting one target in one month, the larger.
+    series = [(d, f) for d, f in progress_series(targets, specs, target_figures(report__project=project))
+              if d <= max(on, start)]
     actual = [f"{x(start):.1f},{y(0):.1f}"] + [f"{x(d):.1f},{y(f):.1f}" for d, f in series]
     dots = [(x(d), y(f), f"{d:%m月} {f * 100:.0f}%") for d, f in series]
     months = [(x(period_rules.month_end(year, m)), f"{m}月") for m in range(1, 13)]

@@ -7,24 +7,13 @@ judged the day after its deadline, as its notice was) and the run of missed repo
 
 from __future__ import annotations
 
-import datetime
-
-from minsheng.core.calendar import work_calendar
-from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan
-from minsheng.progress import periods as period_rules
 from minsheng.progress.models import FlagSuggestion, Period
 from minsheng.progress.plan_settings import plan_thresholds
-from minsheng.progress.selectors import PlanProgress, plan_progress
+from minsheng.progress.selectors import PlanProgress, judged_on, plan_progress
 from minsheng.progress.status import Status, suggest_flag
 
 HISTORY = 2  # three periods in a row: the last closed one and the two before it
-
-
-def judged_on(plan: Plan, year: int, month: int) -> datetime.date:
-    """The first day a period's reports are overdue: the day its status is judged (and its notice)."""
-    due = period_rules.due_date(year, month, plan_setting(plan, "reporting_day"), work_calendar())
-    return due + datetime.timedelta(days=1)
 
 
 def earlier_statuses(progress: PlanProgress, count: int = HISTORY) -> dict[int, list[Status]]:

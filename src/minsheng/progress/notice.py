@@ -17,27 +17,28 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from minsheng.core.numerals import chinese
 from minsheng.core.plan_settings import plan_setting
-from minsheng.core.word import cn_number, pct
+from minsheng.core.word import pct
 from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.plans.structure import ROLLUP_RULE
-from minsheng.progress.models import Notice, Period, Report
+from minsheng.progress.models import Notice, Period
 from minsheng.progress.notice_docx import NoticeTemplateError, render_docx
 from minsheng.progress.notice_templates import template_bytes
 from minsheng.progress.plan_settings import QUARTERLY
-from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress
+from minsheng.progress.punctuality import by_unit
+from minsheng.progress.selectors import PlanProgress, ProjectProgress, judged_on, plan_progress
 from minsheng.progress.status import STATUS_LABELS, Status
 
 logger = logging.getLogger(__name__)
 
-SUBMITTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
 NO_LEAD = "（未定牵头单位）"  # the label PlanProgress.by_unit gives projects without a lead unit
 COMPLETION_RULE = (
     "完成率排名：牵头单位的完成率为其牵头的全部项目完成率（超过100%的按100%计）的算术平均值，"
@@ -70,7 +71,7 @@ def notice_date(period: Period) -> datetime.date:
     (reports may arrive until the end of that day), so a June notice judged on 3 July would name
     the units that missed May. One day later June is the closed month.
     """
-    return period.due_on + datetime.timedelta(days=1)
+    return judged_on(period.plan, period.year, period.month)
 
 
 def cadence(plan: Plan) -> str:
@@ -80,7 +81,7 @@ def cadence(plan: Plan) -> str:
 
 def period_label(plan: Plan, period: Period) -> str:
     if cadence(plan) == QUARTERLY and period.month % 3 == 0:
-        return f"{period.year}年第{cn_number(period.month // 3)}季度"
+        return f"{period.year}年第{chinese(period.month // 3)}季度"
     return f"{period.year}年{period.month}月"
 
 
@@ -146,30 +147,16 @@ def _project_row(p: ProjectProgress) -> dict:
     }
 
 
-def punctuality(plan: Plan, period: Period, lead_labels: dict[int, str],
-                missed: dict[int, int] | None = None) -> list[dict]:
-    """Each unit's reports owed up to the period, submitted, and on time (one query).
-
-    ``missed`` (from ``PlanProgress.missed_by_unit``) are the reports a lead unit owed and never
-    submitted: they count as owed and not on time.
-    """
-    missed = missed or {}
-    rows = (
-        Report.objects.filter(project__plan=plan, state__in=SUBMITTED)
-        .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lte=period.month))
-        .values("unit_id", "unit__name", "unit__short_name")
-        .annotate(submitted=Count("id"), on_time=Count("id", filter=Q(late=False)))
-        .order_by("unit_id")
-    )
+def punctuality(progress: PlanProgress, lead_labels: dict[int, str]) -> list[dict]:
+    """The units ranked by 报送及时率 (``progress.punctuality``: the window closes at the notice's period)."""
+    units = by_unit(progress)
+    filed = [u for u in units.values() if u.submitted]
+    seen = {u.unit_id for u in filed}
     out = []
-    seen = set()
-    for row in rows:
-        seen.add(row["unit_id"])
+    for u in filed:
         # The name the plan uses for the unit, so both rankings speak of the same units.
-        name = lead_labels.get(row["unit_id"]) or row["unit__short_name"] or row["unit__name"]
-        owed = row["submitted"] + missed.get(row["unit_id"], 0)
-        out.append({"unit": name, "owed": owed, "submitted": row["submitted"], "on_time": row["on_time"],
-                    "missed": missed.get(row["unit_id"], 0), "rate": round(row["on_time"] / owed * 100, 1)})
+        out.append({"unit": lead_labels.get(u.unit_id) or u.name, "owed": u.owed, "submitted": u.submitted,
+                    "on_time": u.on_time, "missed": u.missed, "rate": round(u.rate, 1)})
     out.sort(key=lambda r: (-r["rate"], -r["owed"], r["unit"]))
     _ranked(out, key=lambda r: r["rate"])
     # Units that submitted nothing are the worst record of all: they close the list, unranked.
@@ -177,7 +164,7 @@ def punctuality(plan: Plan, period: Period, lead_labels: dict[int, str],
     by_label: dict[str, int] = defaultdict(int)
     for unit_id, label in lead_labels.items():
         if unit_id not in seen:
-            by_label[label] += missed.get(unit_id, 0)
+            by_label[label] += units[unit_id].missed if unit_id in units else 0
     out.extend({"rank": None, "unit": name, "owed": by_label[name], "submitted": 0, "on_time": 0,
                 "missed": by_label[name], "rate": None} for name in silent)
     return out
@@ -243,7 +230,7 @@ def notice_figures(progress: PlanProgress, number: int, period: Period,
         # Beside the status, never instead of it: projects whose report for the period is not in.
         "overdue_reports": overdue,
         "units_by_completion": units,
-        "units_by_punctuality": punctuality(plan, period, _lead_labels(plan), progress.missed_by_unit()),
+        "units_by_punctuality": punctuality(progress, _lead_labels(plan)),
         "districts": districts,
         "rules": {"completion": COMPLETION_RULE, "punctuality": PUNCTUALITY_RULE, "districts": DISTRICT_RULE,
                   "rollup": ROLLUP_RULE},
@@ -473,7 +460,7 @@ def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> N
     is ready or already published. Each write is conditional on this attempt still being the
     notice's current one, so a worker that was given up on (stale) cannot overwrite its retry.
     """
-    notice = Notice.objects.select_related("plan__region", "period").get(pk=notice_id)
+    notice = Notice.objects.select_related("plan__region", "period__plan").get(pk=notice_id)
     if notice.state != Notice.State.QUEUED:
         return notice
     attempt = _claim(notice)

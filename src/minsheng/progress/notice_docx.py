@@ -24,7 +24,8 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from minsheng.core.word import cn_date, cn_number, pct
+from minsheng.core.numerals import chinese
+from minsheng.core.word import cn_date, pct
 
 TEMPLATES = Path(__file__).parent / "templates_docx"
 DEFAULT_TEMPLATE = TEMPLATES / "notice.docx"
@@ -45,7 +46,7 @@ class _Headings:
 
     def __call__(self) -> str:
         self.count += 1
-        return cn_number(self.count)
+        return chinese(self.count)
 
 
 def _cn_date(iso: str) -> str:
@@ -54,7 +55,7 @@ def _cn_date(iso: str) -> str:
 
 def environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    env.filters.update(pct=pct, cn_number=cn_number, cn_date=_cn_date)
+    env.filters.update(pct=pct, cn_number=chinese, cn_date=_cn_date)
     return env
 
 

@@ -28,6 +28,13 @@ def due_date(year: int, month: int, reporting_day: int, work: WorkCalendar) -> d
     return work.next_workday(nominal_due(year, month, reporting_day))
 
 
+def judged_on(year: int, month: int, reporting_day: int, work: WorkCalendar) -> datetime.date:
+    """The first day a month's reports are overdue: the day its status, its notice and its flag
+    proposals are judged on, and the first day ``last_closed_month`` names it (reports may arrive
+    until the end of the due date)."""
+    return due_date(year, month, reporting_day, work) + datetime.timedelta(days=1)
+
+
 def open_months(plan_year: int, today: datetime.date, reporting_day: int) -> list[tuple[int, int]]:
     """Months of the plan year whose reports can be filed today.
 

@@ -17,7 +17,8 @@ from minsheng.core.calendar import work_calendar
 from minsheng.core.models import User
 from minsheng.plans.models import Plan
 from minsheng.progress.models import Period, Reminder, Report
-from minsheng.progress.services import COUNTED, district_governments, ensure_periods, reporting_units
+from minsheng.progress.report_states import REPORTED
+from minsheng.progress.services import district_governments, ensure_periods, reporting_units
 
 DAYS_BEFORE = 2
 
@@ -44,7 +45,7 @@ def send_due_reminders(today: datetime.date, days_before: int = DAYS_BEFORE) -> 
         projects = list(plan.projects.prefetch_related("unit_links__unit", "allocations"))
         governments = district_governments({a.region_id for p in projects for a in p.allocations.all()})
         owed: dict[tuple[int, int], int] = defaultdict(int)  # (period, unit) -> projects not reported
-        done = set(Report.objects.filter(period__in=periods, state__in=COUNTED)
+        done = set(Report.objects.filter(period__in=periods, state__in=REPORTED)
                    .values_list("period_id", "project_id", "unit_id"))
         for project in projects:
             for unit in reporting_units(project, governments):

@@ -16,10 +16,12 @@ from django.db.models import Prefetch, Q
 from minsheng.core.calendar import work_calendar
 from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan, Project, ProjectLeader, ProjectUnit
+from minsheng.progress import figures, rollup
 from minsheng.progress import periods as period_rules
-from minsheng.progress import rollup
-from minsheng.progress.models import AllocationFigure, FlaggedSupervision, Report, TargetFigure
+from minsheng.progress.figures import month_key
+from minsheng.progress.models import FlaggedSupervision, Period, Report
 from minsheng.progress.plan_settings import midyear_share, plan_thresholds
+from minsheng.progress.report_states import REPORTED
 from minsheng.progress.status import (
     ReportGap,
     Status,
@@ -37,8 +39,6 @@ from minsheng.progress.status import (
     target_fraction,
     with_pace,
 )
-
-COUNTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
 
 
 @dataclass
@@ -95,10 +95,6 @@ class ProjectProgress:
         return round(self.expected * 100, 1)
 
 
-def _month_key(year: int, month: int) -> int:
-    return year * 12 + month
-
-
 @dataclass
 class PlanProgress:
     plan: Plan
@@ -135,7 +131,7 @@ class PlanProgress:
         missed: dict[int, int] = defaultdict(int)
         if self.closed_period is None:
             return missed
-        first, last = _month_key(self.plan.year, 1), _month_key(*self.closed_period)
+        first, last = month_key(self.plan.year, 1), month_key(*self.closed_period)
         for p in self.projects:
             end = min(last, p.done_since) if p.done_since is not None else last
             for key in range(first, end + 1):
@@ -226,6 +222,21 @@ class PlanProgress:
         return [p for p in self.projects if p.status in (Status.LAGGING, Status.CRITICAL)]
 
 
+def judged_on(plan: Plan, year: int, month: int) -> datetime.date:
+    """The first day a period's reports are overdue: the day its status, notice and flag proposals are judged."""
+    day = plan_setting(plan, "reporting_day")
+    return period_rules.judged_on(year, month, day, work_calendar())
+
+
+def reading_day(plan: Plan, today: datetime.date) -> datetime.date:
+    """The day a plan is read on: today during its year; for a past year, the day its last reporting
+    round (the last period anyone reported for) was judged on, else its last day."""
+    if today.year <= plan.year:
+        return today
+    last = Period.objects.filter(plan=plan, reports__state__in=REPORTED).order_by("-year", "-month").first()
+    return judged_on(plan, last.year, last.month) if last else datetime.date(plan.year, 12, 31)
+
+
 def milestone_steps(project: Project) -> list[Step]:
     index = {t.pk: i for i, t in enumerate(project.targets.all())}
     return [
@@ -279,8 +290,8 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
     work = work_calendar()
     thresholds = plan_thresholds(plan)
     closed = period_rules.last_closed_month(plan.year, on, plan_setting(plan, "reporting_day"), work)
-    closed_key = _month_key(*closed) if closed else None
-    upto = _month_key(on.year, on.month)
+    closed_key = month_key(*closed) if closed else None
+    upto = month_key(on.year, on.month)
 
     projects = (
         plan.projects.select_related("category")
@@ -297,57 +308,32 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
         projects = projects.filter(Q(id__in=project_ids) | Q(parent_id__in=project_ids))  # a parent needs its children
     projects = list(projects)
 
-    # Accepted cumulative figures up to the month in question, oldest first: the last one wins.
-    # Co-lead units reporting the same target in one month: the larger figure, whatever the row order.
-    figures = (
-        TargetFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
-        .values_list("target_id", "report__unit_id", "value", "report__period__year", "report__period__month")
-        .order_by("report__period__year", "report__period__month", "value")
-    )
-    latest: dict[int, Decimal] = {}
-    per_period: dict[int, dict[int, Decimal]] = defaultdict(dict)  # target -> month key -> value
-    for target_id, _unit, value, year, month in figures:
-        key = _month_key(year, month)
-        if key <= upto:
-            latest[target_id] = value
-            per_period[target_id][key] = value
-
+    # The figures in force (progress.figures) up to the month in question: target -> month key -> value.
+    per_period = {t: kept for t, months in figures.target_figures(report__project__plan=plan).items()
+                  if (kept := {k: v for k, v in months.items() if k <= upto})}
+    latest = {t: months[max(months)] for t, months in per_period.items()}
     districts: dict[int, Decimal] = {}
-    allocation_latest: dict[int, Decimal] = {}
-    for allocation_id, value, year, month in (
-        AllocationFigure.objects.filter(report__project__plan=plan, report__state=Report.State.ACCEPTED)
-        .values_list("allocation_id", "value", "report__period__year", "report__period__month")
-        .order_by("report__period__year", "report__period__month")
-    ):
-        if _month_key(year, month) <= upto:
-            allocation_latest[allocation_id] = value
+    allocation_latest = {a: v for a, months in figures.allocation_figures(report__project__plan=plan).items()
+                         if (v := figures.as_of(months, upto)) is not None}
 
-    # Every accepted report: the projects that have figures at all, and the latest 形象进度.
-    percents: dict[int, Decimal] = {}
-    percent_done: dict[int, int] = {}  # project -> first month its 形象进度 reached 100%
-    accepted: set[int] = set()
-    for project_id, value, year, month in (
-        Report.objects.filter(project__plan=plan, state=Report.State.ACCEPTED)
-        .values_list("project_id", "percent_complete", "period__year", "period__month")
-        .order_by("period__year", "period__month")
-    ):
-        if _month_key(year, month) <= upto:
-            accepted.add(project_id)
-            if value is not None:
-                percents[project_id] = value
-                if value >= 100 and project_id not in percent_done:
-                    percent_done[project_id] = _month_key(year, month)
+    # Every accepted report: the projects that have figures at all, the latest 形象进度, and the
+    # first month it reached 100%.
+    percent_months, reported_months = figures.project_percents(project__plan=plan)
+    accepted = {p for p, months in reported_months.items() if min(months) <= upto}
+    percents = {p: v for p, months in percent_months.items() if (v := figures.as_of(months, upto)) is not None}
+    percent_done = {p: k for p, months in percent_months.items()
+                    if (k := next((k for k in sorted(months) if k <= upto and months[k] >= 100), None)) is not None}
 
     # Who has reported for which closed period, and whether on time: for the late-report fact
     # beside the status and the run of missed periods, never for the status itself.
     submitted: dict[int, dict[int, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
     if closed:
         for project_id, unit_id, year, month, late in (
-            Report.objects.filter(project__plan=plan, state__in=COUNTED, period__year=plan.year,
+            Report.objects.filter(project__plan=plan, state__in=REPORTED, period__year=plan.year,
                                   period__month__lte=closed[1])
             .values_list("project_id", "unit_id", "period__year", "period__month", "late")
         ):
-            submitted[project_id][_month_key(year, month)][unit_id] = late
+            submitted[project_id][month_key(year, month)][unit_id] = late
     flagged = set(FlaggedSupervision.objects.filter(project__plan=plan, state=FlaggedSupervision.State.ACTIVE)
                   .values_list("project_id", flat=True))
 
@@ -401,10 +387,10 @@ def plan_progress(plan: Plan, on: datetime.date, project_ids: list[int] | None =
         done = status == Status.DONE
         gap = report_gap(closed is not None, bool(in_closed), bool(in_closed) and all(in_closed.values()), done)
         missed = 0 if done else _missed_in_a_row({k for k in by_month if lead_reports(k)}, closed_key,
-                                                  _month_key(plan.year, 1))
+                                                  month_key(plan.year, 1))
         series = progress_series(targets, specs, per_period)
         if numeric:
-            done_since = next((_month_key(d.year, d.month) for d, f in series if f >= 1.0 - 1e-9), None)
+            done_since = next((month_key(d.year, d.month) for d, f in series if f >= 1.0 - 1e-9), None)
         else:
             done_since = percent_done.get(project.pk)
         row = ProjectProgress(

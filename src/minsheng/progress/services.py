@@ -28,8 +28,7 @@ from minsheng.progress.models import (
     SiteState,
     TargetFigure,
 )
-
-COUNTED = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
+from minsheng.progress.report_states import REPORTED
 
 
 class ReportConflict(Exception):
@@ -105,7 +104,7 @@ def previous_figures(report: Report) -> dict[int, Decimal]:
         TargetFigure.objects.filter(
             report__project_id=report.project_id,
             report__unit_id=report.unit_id,
-            report__state__in=COUNTED,
+            report__state__in=REPORTED,
         )
         .exclude(report__period__year__gt=report.period.year)
         .exclude(report__period__year=report.period.year, report__period__month__gte=report.period.month)

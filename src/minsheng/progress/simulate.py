@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
+from minsheng.core.collective import government_name
 from minsheng.core.models import Region, Unit, User
 from minsheng.core.workdays import WorkCalendar
 from minsheng.plans.models import Plan, Project, ProjectUnit
@@ -375,13 +376,6 @@ class SimulationResult:
                 f"未报送{self.missing}、逾期{self.late}、曾退回{self.returned}")
 
 
-def district_government_name(region: Region) -> str:
-    """The government of a district/county named the way the seeds name it (上城区人民政府)."""
-    if region.name.endswith(("风景名胜区", "开发区", "新区", "高新区")):
-        return f"{region.name}管委会"
-    return f"{region.name}人民政府"
-
-
 def ensure_district_units(plan: Plan) -> list[Unit]:
     """A government unit for every county-level region the plan allocates to, so districts can report.
 
@@ -395,7 +389,7 @@ def ensure_district_units(plan: Plan) -> list[Unit]:
                                                                                                    flat=True))
     created = []
     for region in regions.order_by("id"):
-        name = district_government_name(region)
+        name = government_name(region.name)
         if region.pk in covered or Unit.objects.filter(name=name).exists():
             continue
         created.append(Unit.objects.create(name=name, kind=Unit.Kind.GOVERNMENT, region=region))

@@ -10,9 +10,8 @@ from django.db.models import Q
 from minsheng.core.models import Unit
 from minsheng.plans.models import Plan, Project, ProjectUnit
 from minsheng.progress.models import Period, Report
+from minsheng.progress.report_states import is_reported
 from minsheng.progress.services import ensure_periods
-
-DONE_STATES = (Report.State.SUBMITTED, Report.State.REVIEWED, Report.State.ACCEPTED)
 
 
 @dataclass
@@ -46,7 +45,7 @@ def unit_tasks(unit: Unit, today: datetime.date) -> list[Task]:
     for project in projects:
         for period in periods[project.plan_id]:
             report = reports.get((project.pk, period.pk))
-            if report is None or report.state not in DONE_STATES:
+            if report is None or not is_reported(report.state):
                 tasks.append(Task(project, period, report, overdue=period.due_on < today))
     tasks.sort(key=lambda t: (not t.returned, t.period.due_on, t.project.position))
     return tasks

@@ -23,7 +23,7 @@ from minsheng.progress.flags import propose_flags
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
 from minsheng.progress.reporting import report_changes, report_scope
-from minsheng.progress.selectors import plan_progress
+from minsheng.progress.selectors import plan_progress, reading_day
 from minsheng.progress.status import STATUS_LABELS, Status, status_label
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
@@ -38,12 +38,7 @@ def as_of(plan: Plan, request: HttpRequest) -> datetime.date:
     on = query_date(request.GET, "on")
     if on is not None:
         return on
-    today = _today()
-    if today.year <= plan.year:
-        return today
-    last = (Period.objects.filter(plan=plan, reports__state__in=services.COUNTED)
-            .order_by("-year", "-month").first())
-    return last.due_on + datetime.timedelta(days=1) if last else datetime.date(plan.year, 12, 31)
+    return reading_day(plan, _today())
 
 
 @login_required

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from minsheng.core.numerals import chinese
+
 from ..document import Document, IngestError, Paragraph, Table
 from ..limits import Budget
 
@@ -40,32 +42,14 @@ _SKIP = {
     _q("instrText"), _q("delText"), _q("footnoteReference"), _q("endnoteReference"),
 }
 
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
 
 
-def _chinese(n: int, digits: str = _CN_DIGITS, units: str = "十百千") -> str:
-    if n <= 0 or n >= 10000:
-        return str(n)
-    parts: list[str] = []
-    zero = False
-    for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
-        d, n = divmod(n, power)
-        if d:
-            if zero and parts:
-                parts.append(digits[0])
-            parts.append(digits[d] + unit)
-            zero = False
-        else:
-            zero = True
-    text = "".join(parts)
-    # Chinese writes 十一, not 一十一, for the teens.
-    if units[0] == "十" and text.startswith("一十"):
-        text = text[1:]
-    return text
+def _chinese(n: int, capital: bool = False) -> str:
+    # Word's Chinese counting formats stop at 9999; past that it writes the digits.
+    return chinese(n, capital) if 0 < n < 10000 else str(n)
 
 
 def _roman(n: int) -> str:
@@ -94,7 +78,7 @@ def format_number(n: int, fmt: str) -> str:
                "ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
         return _chinese(n)
     if fmt in ("chineseLegalSimplified", "ideographLegalTraditional", "japaneseLegal"):
-        return _chinese(n, _CN_LEGAL, "拾佰仟")
+        return _chinese(n, capital=True)
     if fmt == "ideographTraditional":
         return _TIANGAN[(n - 1) % 10] if n > 0 else str(n)
     if fmt == "ideographZodiac":
