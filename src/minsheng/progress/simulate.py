@@ -37,7 +37,13 @@ from minsheng.plans.models import Plan, Project, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import services
 from minsheng.progress.models import AllocationFigure, Period, Report, ReportEvent, TargetFigure
-from minsheng.progress.selectors import pace_steps, plan_deadline, project_schedule
+from minsheng.progress.selectors import (
+    district_governments,
+    pace_steps,
+    plan_deadline,
+    project_schedule,
+    reporting_units,
+)
 from minsheng.progress.status import TargetSpec, expected_fraction
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -488,9 +494,9 @@ def simulate_plan(plan: Plan, until: tuple[int, int], seed: int, *, via_services
         result = SimulationResult(plan, periods, units_created=[u.name for u in created])
         scripts: list[tuple[Project, ScriptedReport]] = []
         projects = list(projects)
-        governments = services.district_governments({a.region_id for p in projects for a in p.allocations.all()})
+        governments = district_governments({a.region_id for p in projects for a in p.allocations.all()})
         for project in projects:
-            units = services.reporting_units(project, governments)
+            units = reporting_units(project, governments)
             leads = {link.unit_id for link in project.unit_links.all() if link.role == ProjectUnit.Role.LEAD}
             sim_units = [SimUnit(u.pk, str(u), u.pk in leads, u.region_id) for u in units]
             # One generator per project, seeded by what identifies it in any database, so a

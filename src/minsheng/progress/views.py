@@ -23,7 +23,7 @@ from minsheng.progress.flags import propose_flags
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
 from minsheng.progress.reporting import report_changes, report_scope
-from minsheng.progress.selectors import plan_progress
+from minsheng.progress.selectors import plan_progress, reporting_units
 from minsheng.progress.status import STATUS_LABELS, Status, status_label
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
@@ -68,7 +68,7 @@ def start_report(request: HttpRequest, project_pk: int, period_pk: int) -> HttpR
     project = get_object_or_404(Project, pk=project_pk)
     period = get_object_or_404(Period, pk=period_pk, plan_id=project.plan_id)
     unit = request.user.unit
-    if unit is None or unit not in services.reporting_units(project):
+    if unit is None or unit not in reporting_units(project):
         raise PermissionDenied
     if request.method == "POST":
         report = services.open_report(project, unit, period)
