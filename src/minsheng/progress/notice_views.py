@@ -19,11 +19,10 @@ from minsheng.progress.notice import (
     default_period,
     is_stale,
     notice_periods,
-    request_notice,
-    retry_notice,
     stale_message,
 )
 from minsheng.progress.services import ensure_periods
+from minsheng.progress.tasks import request_notice, retry_notice
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
