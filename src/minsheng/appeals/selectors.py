@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from minsheng.appeals import clock, privacy, topics
 from minsheng.appeals.models import Appeal, AppealCategory, AppealEvent, AppealState, Extension
+from minsheng.appeals.permissions import visible_appeals
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region
 from minsheng.core.params import query_date, query_int
-from minsheng.core.permissions import visible_appeals
 from minsheng.core.workdays import WorkCalendar
 
 S = AppealState

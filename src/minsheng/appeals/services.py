@@ -1,10 +1,10 @@
 """Writes to appeals: intake, the workflow from acceptance to closing, extensions, escalation, keys.
 
 Every change runs in a transaction on a locked row and leaves an AppealEvent with who and when.
-Permission checks are the views' job (through core.permissions); these functions enforce the
+Permission checks are the views' job (through appeals.permissions); these functions enforce the
 workflow: which step may follow which, and what each step does to the clock. One rule of
 scope is checked here too, because every write path reaches it: an appeal is handed only to a
-unit of its own region (core.permissions.assignable_units).
+unit of its own region (appeals.permissions.assignable_units).
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from minsheng.appeals.models import (
     new_secret,
     secret_hash,
 )
+from minsheng.appeals.permissions import assignable_units
 from minsheng.appeals.photos import CheckedPhoto
 from minsheng.appeals.privacy import mask_text, normalise_phone
 from minsheng.appeals.routing import AppealFacts, Rule, Suggestion, parse_keywords, suggest
 from minsheng.core import ratelimit
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region, Unit, User
-from minsheng.core.permissions import assignable_units
 from minsheng.plans.models import Category, Plan, Project
 
 S = AppealState

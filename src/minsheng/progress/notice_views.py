@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.params import query_int
-from minsheng.core.permissions import visible_plans
 from minsheng.plans.models import Plan
+from minsheng.plans.permissions import visible_plans
 from minsheng.progress.models import Notice, Period
 from minsheng.progress.notice import (
     NoticeError,

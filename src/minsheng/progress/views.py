@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 
 from minsheng.core.models import User
 from minsheng.core.params import query_date
-from minsheng.core.permissions import coordinated_regions, visible_plans, visible_reports
+from minsheng.core.permissions import coordinated_regions
 from minsheng.plans.models import Plan, Project
+from minsheng.plans.permissions import visible_plans
 from minsheng.progress import rollup, services, tasks_page
 from minsheng.progress.charts import progress_chart
 from minsheng.progress.flags import propose_flags
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
+from minsheng.progress.permissions import visible_reports
 from minsheng.progress.reporting import report_changes, report_scope
 from minsheng.progress.selectors import plan_progress, reporting_units
 from minsheng.progress.status import STATUS_LABELS, Status, status_label
