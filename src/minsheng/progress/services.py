@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
-from minsheng.core.models import Unit
+from minsheng.core.models import Person, Unit
 from minsheng.core.uploads import CheckedUpload, stored_files
 from minsheng.plans.models import Plan, Project
 from minsheng.progress import periods as period_rules
@@ -219,3 +219,22 @@ def decide_suggestion(suggestion: FlagSuggestion, user, confirm: bool, leader=No
             project=suggestion.project, reason=suggestion.reason, leader=leader,
             lift_criteria=lift_criteria or "进度恢复正常并经督查核实", flagged_by=user,
         )
+
+
+def open_flag(project: Project, user, reason: str, leader: Person | None, lift_criteria: str,
+              change_reason: str) -> FlaggedSupervision:
+    """挂牌督办 on a project; supervision decides when (its services check the request first)."""
+    flag = FlaggedSupervision(project=project, reason=reason, leader=leader, lift_criteria=lift_criteria,
+                              flagged_by=user)
+    flag._change_reason = change_reason
+    flag.save()
+    return flag
+
+
+def lift_flag(flag: FlaggedSupervision, change_reason: str) -> FlaggedSupervision:
+    """摘牌: the reason is kept as the history row's change reason."""
+    flag.state = FlaggedSupervision.State.LIFTED
+    flag.lifted_at = timezone.now()
+    flag._change_reason = change_reason
+    flag.save()
+    return flag
