@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from minsheng.core import services as core_services
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region, Unit, User
 from minsheng.core.workdays import WorkCalendar
@@ -404,7 +405,7 @@ def ensure_district_units(plan: Plan) -> list[Unit]:
         name = district_government_name(region)
         if region.pk in covered or Unit.objects.filter(name=name).exists():
             continue
-        created.append(Unit.objects.create(name=name, kind=Unit.Kind.GOVERNMENT, region=region))
+        created.append(core_services.get_or_create_unit(region, name, Unit.Kind.GOVERNMENT))
     return created
 
 
@@ -461,10 +462,7 @@ class _Actors:
             defaults = {"role": user_role, "unit": unit, "region": unit.region, "first_name": f"{unit}{label}"}
             username = f"sim-{role}-{unit.pk}"
         if user is None:
-            user, created = User.objects.get_or_create(username=username, defaults=defaults)
-            if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
+            user = core_services.get_or_create_account(username, defaults)
         return user
 
 
