@@ -3,13 +3,15 @@
     .venv/bin/python benchmarks/import_speed.py [-n 5] [--pdf] [--doc]
 
 Prints, per file, the median seconds to read it into a Document, to understand it
-(document_to_plan) and for the whole import_file, and seconds per MB of file. ``--pdf`` and
+(document_to_plan) and for the whole import_file, and seconds per MB of file; then, per gold
+document, the median seconds to run all its items through the target extractor (budget 0.5 s). ``--pdf`` and
 ``--doc`` add LibreOffice-made .pdf/.doc variants (needs soffice). Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -24,6 +26,7 @@ import variants  # noqa: E402  (the test helpers that rebuild seeds as .docx/.xl
 
 from minsheng.ingest import api  # noqa: E402
 from minsheng.ingest.plan_parser import document_to_plan  # noqa: E402
+from minsheng.ingest.quantities import extract_targets  # noqa: E402
 from minsheng.ingest.readers import office_reader  # noqa: E402
 
 
@@ -88,6 +91,19 @@ def main() -> None:
             f"{len(files)} files, {total_bytes / 1024:.0f} KB: {total_seconds / len(files):.3f} s per document, "
             f"{total_seconds / (total_bytes / 1024 / 1024):.2f} s per MB (median of {args.n} runs each)"
         )
+
+    _field_functions(args.n)
+
+
+def _field_functions(n: int) -> None:
+    """The target extractor alone over each hand-checked gold document's items (name and content)."""
+    print()
+    print(f"{'gold document':<40}{'items':>7}{'targets s':>11}")
+    for path in sorted((ROOT / "tests" / "data" / "gold").glob("*.json")):
+        projects = json.loads(path.read_text())["projects"]
+        texts = [p["name"] + ("。" + p["content"] if p["content"] else "") for p in projects]
+        seconds = _median_time(lambda ts=texts: [extract_targets(t) for t in ts], n)
+        print(f"{path.stem[:39]:<40}{len(texts):>7}{seconds:>11.3f}")
 
 
 if __name__ == "__main__":

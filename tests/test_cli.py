@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -53,6 +54,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _get_once_serving(proc: subprocess.Popen, url: str, log: Path) -> tuple:
+    """The first answer of the server ``proc`` is starting: waits on readiness, not on a clock.
+
+    Until gunicorn listens (after migrate) connections are refused and we poll; once it listens, the request
+    waits in its backlog until a worker has booted. Either way the wait ends when the server answers or the
+    process exits; the 300 s guard only keeps a hung process from holding the suite.
+    """
+    guard = time.monotonic() + 300
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=300) as response:
+                return response.headers, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            pytest.fail(f"{url} answered {exc.code}:\n{log.read_text()}")
+        except OSError as exc:
+            if proc.poll() is not None:
+                pytest.fail(f"minsheng serve exited with {proc.returncode} before answering:\n{log.read_text()}")
+            if time.monotonic() > guard:
+                pytest.fail(f"minsheng serve still not answering after 300 s ({exc}):\n{log.read_text()}")
+            time.sleep(0.2)
+
+
 def test_serve_runs_gunicorn_with_production_settings(tmp_path):
     port = _free_port()
     env = {
@@ -64,31 +87,29 @@ def test_serve_runs_gunicorn_with_production_settings(tmp_path):
         "DEBUG": "0",
     }
     minsheng = Path(sys.executable).with_name("minsheng")
-    proc = subprocess.Popen(
-        [str(minsheng), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--migrate"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    log = tmp_path / "serve.log"
+    # A file, not a pipe nobody reads: migrate's and gunicorn's output can neither fill it nor get lost.
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(minsheng), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--migrate"],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
     try:
-        deadline = time.monotonic() + 180  # migrate and boot take a minute on a busy machine
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/staff/login/") as response:
-                    headers, body = response.headers, response.read().decode()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.3)
+        headers, body = _get_once_serving(proc, f"http://127.0.0.1:{port}/staff/login/", log)
         assert "工作人员登录" in body
         assert "Secure" in headers.get("Set-Cookie", "")  # CSRF cookie only over HTTPS in production
         assert headers["X-Frame-Options"] == "DENY"
         assert headers.get_all("Server") == ["minsheng"]  # not gunicorn and its version
         assert "default-src 'self'" in headers["Content-Security-Policy"]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/minsheng/app.css") as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/minsheng/app.css", timeout=300) as response:
             assert response.status == 200
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def test_deploy_check_is_clean_with_production_environment(tmp_path):
@@ -105,6 +126,6 @@ def test_deploy_check_is_clean_with_production_environment(tmp_path):
     minsheng = Path(sys.executable).with_name("minsheng")
     result = subprocess.run(
         [str(minsheng), "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env, capture_output=True, text=True, timeout=300,  # against a hang only, not a speed limit
     )
     assert result.returncode == 0, result.stdout + result.stderr

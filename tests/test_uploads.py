@@ -49,6 +49,20 @@ def test_the_bomb_helper_makes_a_real_image():
         assert image.size == (300, 2000) and image.getextrema() == (0, 0)
 
 
+@pytest.mark.parametrize("name", ["tests.helpers.png()", "tests.browser.staff.PNG", "tests.security.world.PNG"])
+def test_the_photos_tests_upload_as_valid_really_decode(name):
+    """A fixture that only looks like a photo would test the refusal path while claiming the happy one."""
+    from tests.browser import staff
+    from tests.security import world
+
+    data = {"tests.helpers.png()": png(), "tests.browser.staff.PNG": staff.PNG, "tests.security.world.PNG": world.PNG}
+    with Image.open(io.BytesIO(data[name])) as image:
+        image.verify()
+    with Image.open(io.BytesIO(data[name])) as image:
+        image.load()
+        assert image.format == "PNG"
+
+
 def test_a_real_photo_passes_with_its_true_type_and_size():
     jpeg = io.BytesIO()
     Image.new("RGB", (64, 48), (10, 120, 30)).save(jpeg, "JPEG")

@@ -6,15 +6,15 @@ import pytest
 
 from minsheng.appeals import clock
 from minsheng.appeals.clock import ClockColour, Limit, LimitUnit
-from minsheng.core.workdays import WorkCalendar, package_exceptions
+from minsheng.core.workdays import WorkCalendar
+from tests.helpers import calendar_2024
 
 TZ = clock.TZ
 
 
 @pytest.fixture(scope="module")
 def cal() -> WorkCalendar:
-    days = package_exceptions(2024)
-    return WorkCalendar(exceptions={d: w for d, w, _ in days}, published_years=frozenset({2024}))
+    return calendar_2024()  # the tests' own schedule, not whichever years chinese_calendar ships
 
 
 def at(*args) -> datetime.datetime:

@@ -1,23 +1,16 @@
 """The public message board: a citizen submits without an account; bad input gets a clear answer and loses nothing."""
 
-import io
 import re
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from minsheng.appeals import services
 from minsheng.appeals.models import Appeal, AppealCategory, AppealPhoto, secret_hash
+from tests.helpers import png
 
 pytestmark = pytest.mark.django_db
-
-
-def png(size=(40, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture

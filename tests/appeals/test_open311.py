@@ -341,11 +341,11 @@ def test_georeport_client_reads_services_definitions_and_requests(running_server
 
         key = issue_key(f"georeport-{threading.get_ident()}", Region.objects.get(name="杭州市"))
     posted = requests.post(f"{running_server}/requests.json",
-                           data=post_form(key, phone="", description="georeport 客户端测试：路灯不亮"), timeout=10)
+                           data=post_form(key, phone="", description="georeport 客户端测试：路灯不亮"), timeout=300)
     assert posted.status_code == 200
     code = posted.json()[0]["service_request_id"]
     fetched = client.get_service_request(code)
     validate(fetched, "request.json")
     assert fetched["status"] == "open" and "路灯不亮" in fetched["description"]
-    bad = requests.post(f"{running_server}/requests.json", data=post_form("wrong"), timeout=10)
+    bad = requests.post(f"{running_server}/requests.json", data=post_form("wrong"), timeout=300)
     assert bad.status_code == 403 and bad.json()[0]["code"] == 403

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.browser.staff import submit
+
 pytestmark = pytest.mark.browser
 PASSWORD = "minsheng-demo"
 
@@ -16,12 +18,12 @@ def login(page, base: str, username: str) -> None:
     page.goto(f"{base}/staff/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    submit(page.get_by_role("button", name="登录"))
     page.wait_for_url(re.compile(r".*/staff/.*"))
 
 
 def logout(page) -> None:
-    page.get_by_role("button", name="退出").click()
+    submit(page.get_by_role("button", name="退出"))
 
 
 def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
@@ -38,7 +40,7 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     page.get_by_label("手机号码").fill("13512345678")
     page.locator("#id_publish").check()
     shot(page, "appeal-form")
-    page.get_by_role("button", name="提交留言").click()
+    submit(page.get_by_role("button", name="提交留言"))
     page.wait_for_url(re.compile(r".*/appeals/track/MS\w+/"))
     code = page.locator("#code").inner_text()
     secret = page.locator("#secret").inner_text()
@@ -56,7 +58,7 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     assert "市民政局" in page.locator("#suggestion").inner_text()
     assert page.locator("#contact").inner_text().count("13512345678") == 1  # the coordinator sees it whole
     page.locator("#accept-form").get_by_label("承办单位").select_option(label="市民政局")
-    page.get_by_role("button", name="受理并交办").click()
+    submit(page.get_by_role("button", name="受理并交办"))
     page.wait_for_selector("text=已受理并交办。")
     assert page.locator("#state").inner_text() == "已受理"
     shot(page, "appeal-accepted")
@@ -65,10 +67,10 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     # 3. The unit answers.
     login(page, base, "liaison")
     page.goto(f"{base}/staff/appeals/{code}/")
-    page.get_by_role("button", name="签收办理").click()
+    submit(page.get_by_role("button", name="签收办理"))
     page.wait_for_selector("text=已签收，开始办理。")
     page.locator("#answer-form").get_by_label("答复内容").fill("已协调社区，老年食堂将于下月开业。")
-    page.locator("#answer-form").get_by_role("button", name="答复").click()
+    submit(page.locator("#answer-form").get_by_role("button", name="答复"))
     page.wait_for_selector("text=已答复，等待市民评价。")
     logout(page)
 
@@ -78,14 +80,14 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     page.get_by_label("评价密码或联系电话").fill("AAAA-BBBB")
     page.get_by_label("满意", exact=True).check()
     page.get_by_label("已解决").check()
-    page.get_by_role("button", name="提交评价").click()
+    submit(page.get_by_role("button", name="提交评价"))
     page.wait_for_selector("text=评价密码或联系电话不正确。")
     assert page.locator("#state").inner_text() == "已答复"
     page.get_by_label("评价密码或联系电话").fill(secret)
     page.get_by_label("不满意").check()
     page.get_by_label("未解决").check()
     page.get_by_label("评价意见").fill("没有具体开业时间")
-    page.get_by_role("button", name="提交评价").click()
+    submit(page.get_by_role("button", name="提交评价"))
     page.wait_for_selector("text=感谢您的评价。")
     assert page.locator("#state").inner_text() == "重办"
     shot(page, "appeal-reopened")
@@ -94,7 +96,7 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     login(page, base, "liaison")
     page.goto(f"{base}/staff/appeals/{code}/")
     page.locator("#answer-form").get_by_label("答复内容").fill("老年食堂定于 11 月 1 日开业，地址文三路 90 号。")
-    page.locator("#answer-form").get_by_role("button", name="答复").click()
+    submit(page.locator("#answer-form").get_by_role("button", name="答复"))
     page.wait_for_selector("text=已答复，等待市民评价。")
     logout(page)
 
@@ -103,7 +105,7 @@ def test_appeal_from_submission_to_closing(live_server, demo_data, page, shot):
     page.get_by_label("评价密码或联系电话").fill("135 1234 5678")
     page.get_by_label("满意", exact=True).check()
     page.get_by_label("已解决").check()
-    page.get_by_role("button", name="提交评价").click()
+    submit(page.get_by_role("button", name="提交评价"))
     page.wait_for_selector("text=感谢您的评价。")
     assert page.locator("#state").inner_text() == "办结"
     shot(page, "appeal-closed")

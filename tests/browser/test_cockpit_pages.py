@@ -4,6 +4,7 @@ the app's own ECharts, drill-down by clicking a bar, nothing fetched from outsid
 import pytest
 
 from tests.browser._offline import outside, watch_requests
+from tests.browser.staff import submit
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def test_cockpit_on_a_wall_screen_and_a_phone(live_server, demo_data, page, shot
     page.goto(f"{live_server.url}/staff/login/")
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill("minsheng-demo")
-    page.get_by_role("button", name="登录").click()
+    submit(page.get_by_role("button", name="登录"))
     page.wait_for_url("**/staff/**")
     page.goto(f"{live_server.url}/staff/cockpit/")
     page.wait_for_url(f"**/staff/cockpit/plans/{plan.pk}/")

@@ -29,11 +29,11 @@ def test_charts_maps_and_menus_work_under_the_policy(live_server, demo_data, pag
     page.wait_for_selector("[data-map-root].map-ready canvas")
 
     # The language menu submits itself from a static script, not an onchange attribute.
-    page.locator("#lang-select").select_option("en")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("#lang-select").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
-    page.locator("#lang-select").select_option("zh-hans")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("#lang-select").select_option("zh-hans")
 
     sign_in(page, live_server.url, "leader")
     page.goto(f"{live_server.url}/staff/cockpit/plans/{plan.pk}/")

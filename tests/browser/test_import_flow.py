@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.staff import submit
+
 pytestmark = pytest.mark.browser
 
 
@@ -17,10 +19,10 @@ def test_upload_docx_correct_a_field_and_save(live_server, demo_data, page, shot
     page.goto(f"{live_server.url}/staff/login/")
     page.get_by_label("用户名").fill("admin")
     page.get_by_label("密码").fill("minsheng-demo")
-    page.get_by_role("button", name="登录").click()
+    submit(page.get_by_role("button", name="登录"))
     page.get_by_role("link", name="导入计划").click()
     page.get_by_label("计划文件").set_input_files(str(docx_file))
-    page.get_by_role("button", name="上传并识别").click()
+    submit(page.get_by_role("button", name="上传并识别"))
     page.wait_for_url("**/staff/imports/*/")
     assert page.locator("tr[id^=import-project-]").count() == plan.projects.count()
     assert "与系统中已有计划相比" in page.content()
@@ -32,7 +34,7 @@ def test_upload_docx_correct_a_field_and_save(live_server, demo_data, page, shot
     page.locator("#import-project-0").get_by_role("button", name="保存修改").click()
     page.wait_for_selector(f"#import-project-0 .p-name:text-is('{corrected}')")
 
-    page.get_by_role("button", name="确认无误，保存到系统").click()
+    submit(page.get_by_role("button", name="确认无误，保存到系统"))
     page.wait_for_url(f"**/staff/plans/{plan.pk}/")
     assert "修改 1 个" in page.locator(".messages").inner_text()
     page.get_by_role("link", name=corrected).click()

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from tests.browser.staff import PNG, sign_in
+from tests.browser.staff import PNG, sign_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,11 @@ def test_report_round_trip_changes_the_overview(live_server, demo_data, page, sh
 
     sign_in(page, base, "liaison")
     page.goto(f"{base}/staff/progress/projects/{project.pk}/periods/{period.pk}/report/")
-    page.get_by_role("button", name="开始填写").click()
+    submit(page.get_by_role("button", name="开始填写"))
     page.get_by_label(f"{target.get_op_display()}{target.value.normalize():f}{target.unit}").fill("150")
     page.get_by_label("进展情况").fill("已建成助餐点150个，正在验收")
     page.get_by_label("现场照片").set_input_files(str(photo))
-    page.get_by_role("button", name="报送", exact=True).click()
+    submit(page.get_by_role("button", name="报送", exact=True))
     page.wait_for_url("**/staff/progress/")
     report = Report.objects.get(project=project, period=period)
     assert report.state == "submitted" and report.attachments.count() == 1
@@ -42,14 +42,14 @@ def test_report_round_trip_changes_the_overview(live_server, demo_data, page, sh
     sign_in(page, base, "reviewer")
     page.goto(f"{base}/staff/progress/reports/{report.pk}/")
     page.get_by_label("退回理由").fill("请核对完成数，台账为140个")
-    page.get_by_role("button", name="退回").click()
+    submit(page.get_by_role("button", name="退回"))
     assert page.locator("#report-state").inner_text() == "已退回"
 
     sign_in(page, base, "liaison")
     assert "请核对完成数，台账为140个" in page.goto(f"{base}/staff/progress/").text()
     page.goto(f"{base}/staff/progress/reports/{report.pk}/")
     page.get_by_label(f"{target.get_op_display()}{target.value.normalize():f}{target.unit}").fill("140")
-    page.get_by_role("button", name="报送", exact=True).click()
+    submit(page.get_by_role("button", name="报送", exact=True))
     page.wait_for_url("**/staff/progress/")
     page.goto(f"{base}/staff/progress/reports/{report.pk}/")
     assert "<del>150</del>" in page.content() and "<ins>140</ins>" in page.content()
@@ -57,10 +57,10 @@ def test_report_round_trip_changes_the_overview(live_server, demo_data, page, sh
 
     sign_in(page, base, "reviewer")
     page.goto(f"{base}/staff/progress/reports/{report.pk}/")
-    page.get_by_role("button", name="审核通过").click()
+    submit(page.get_by_role("button", name="审核通过"))
     sign_in(page, base, "coordinator")
     page.goto(f"{base}/staff/progress/reports/{report.pk}/")
-    page.get_by_role("button", name="采纳").click()
+    submit(page.get_by_role("button", name="采纳"))
     assert page.locator("#report-state").inner_text() == "已采纳"
 
     after = plan_progress(plan, on, [project.pk]).projects[0]
@@ -78,7 +78,7 @@ def test_report_round_trip_changes_the_overview(live_server, demo_data, page, sh
     # The notice for June: generated in the background, downloaded, and read back.
     page.goto(f"{base}/staff/progress/plans/{plan.pk}/notices/")
     page.get_by_label("报送周期").select_option(label=str(period))
-    page.get_by_role("button", name="生成通报").click()
+    submit(page.get_by_role("button", name="生成通报"))
     with page.expect_download() as download:
         page.get_by_role("link", name="Word").first.click()
     path = tmp_path / "notice.docx"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.staff import submit
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,7 +18,7 @@ def test_coordinator_filters_a_plan_and_opens_a_project(live_server, demo_data, 
     page.goto(f"{live_server.url}/staff/login/")
     page.get_by_label("用户名").fill("coordinator")
     page.get_by_label("密码").fill("minsheng-demo")
-    page.get_by_role("button", name="登录").click()
+    submit(page.get_by_role("button", name="登录"))
     page.get_by_role("link", name=plan.title).click()
     rows = page.locator("table.projects tbody tr:not(.group)")
     assert rows.count() == plan.projects.count()

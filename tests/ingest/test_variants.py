@@ -27,7 +27,6 @@ TABLE_SEEDS = ["001", "003", "004"]
 @pytest.fixture(scope="module")
 def text_plans() -> dict[str, dict]:
     """Each seed imported from its .txt, the reference every variant is compared with."""
-    pytest.importorskip("minsheng.ingest.plan_parser", reason="plan_parser (colleague's module) not there yet")
     return {p: api.import_file(v.seed_path(p)) for p in ALL_SEEDS}
 
 

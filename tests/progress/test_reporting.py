@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Unit
 from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.progress import periods as period_rules
@@ -16,20 +15,24 @@ from minsheng.progress import services
 from minsheng.progress.models import Report, ReportEvent
 from minsheng.progress.selectors import plan_progress, reporting_units
 from minsheng.progress.status import Status
-from tests.helpers import login, png
+from tests.helpers import calendar_2024, login, png
 
 pytestmark = pytest.mark.django_db
 PNG = png()
 
 
-def test_due_dates_move_past_national_day_and_2027_counts_monday_to_friday():
-    work = work_calendar()
+def test_due_dates_move_past_national_day_and_a_year_without_schedule_counts_monday_to_friday():
+    work = calendar_2024()  # the tests' own schedule: 2024 published, 2027 not, whatever the package ships
     assert period_rules.nominal_due(2024, 9, 3) == datetime.date(2024, 10, 3)
+    # 10-3 is inside the 10-1..10-7 holiday: moved to 10-8.
     assert period_rules.due_date(2024, 9, 3, work) == datetime.date(2024, 10, 8)
+    # 8-31 is a Saturday: moved to Monday 9-2.
     assert period_rules.due_date(2024, 8, period_rules.MONTH_END, work) == datetime.date(2024, 9, 2)
+    # 2027-01-01 is a Friday, so 2-3 and 3-3 are Wednesdays and 5-3 a Monday: none moves (Labour Day unknown).
     assert period_rules.due_date(2027, 1, 3, work) == datetime.date(2027, 2, 3)
     assert period_rules.due_date(2027, 2, 3, work) == datetime.date(2027, 3, 3)
-    assert period_rules.due_date(2027, 4, 3, work) == datetime.date(2027, 5, 3)  # a Monday: no holiday table
+    assert period_rules.due_date(2027, 4, 3, work) == datetime.date(2027, 5, 3)
+    # Two working days before 10-8: 9-30 (Monday), then the adjusted Sunday 9-29; the one after: 10-9.
     assert period_rules.reminder_dates(datetime.date(2024, 10, 8), 2, work) == [
         datetime.date(2024, 9, 29), datetime.date(2024, 10, 9)]
 

@@ -182,6 +182,12 @@ MATRIX: dict[str, Entry] = {
     "progress:project": E(lambda w, c: f"/staff/progress/projects/{c.hidden.pk}/", unit_read),
     "progress:notices": E(lambda w, c: f"/staff/progress/plans/{c.plan.pk}/notices/", oversee, region_write,
                           data=lambda w, c: {"period": c.period.pk}),
+    # The plan's notice template: its region's coordinators only, reading it as much as replacing it (the
+    # upload itself, a file, is tried in tests/progress/test_notice_template.py).
+    "progress:notice_template": E(lambda w, c: f"/staff/progress/plans/{c.plan.pk}/notices/template/", region_write,
+                                  region_write, data=lambda w, c: {"action": "reset"}),
+    "progress:notice_template_download": E(
+        lambda w, c: f"/staff/progress/plans/{c.plan.pk}/notices/template.docx", region_write),
     "progress:notice_action": E(lambda w, c: f"/staff/progress/notices/{c.notice.pk}/action/", not_offered,
                                 region_write, data=lambda w, c: {"action": "publish"}),
     # A report's photo or document: whoever may read the report (progress.view_report).

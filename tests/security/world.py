@@ -25,8 +25,9 @@ from minsheng.plans.export import export_plan
 from minsheng.plans.models import Plan, PlanImport, Project, ProjectUnit
 from minsheng.progress.models import Attachment, FlaggedSupervision, FlagSuggestion, Notice, Period, Report
 from minsheng.supervision.models import DeputyQuestion, Evidence, Finding, Inspection, RectificationEvent
+from tests.helpers import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png((1, 1))  # a real one-pixel photo (the records say 1 × 1): stored photos are decoded ones
 CITIES = {"A": "杭州市", "B": "无锡市"}
 
 

@@ -9,30 +9,26 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from minsheng.assessment import scoring
 from minsheng.assessment.models import Run, Score
 from minsheng.assessment.selectors import run_scores
-from minsheng.progress.notice import (
-    BODY_FONT,
+from minsheng.core.word import (
     HEADING_FONT,
     RED,
     SUBHEADING_FONT,
     TITLE_FONT,
-    _cn_date,
-    _para,
-    _rule,
-    _table,
-    _table_styles,
+    cn_date,
     cn_number,
-    issuer,
+    official_document,
+    paragraph,
+    red_rule,
+    table,
 )
+from minsheng.progress.notice import issuer
 
 KIND_TITLES = {Score.Kind.UNIT: "单位考核排名", Score.Kind.DISTRICT: "区县考核排名"}
 KIND_NAMES = {Score.Kind.UNIT: "单位", Score.Kind.DISTRICT: "区县"}
@@ -66,65 +62,57 @@ def _points(score: Score, key: str) -> str:
 
 def run_docx(run: Run) -> bytes:
     plan = run.plan
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    _table_styles(doc)
+    doc = official_document()
     office = issuer(plan)
     title = f"关于{plan.year}年度民生实事项目考核结果的通报"
     doc.core_properties.title, doc.core_properties.author = title, office
 
-    masthead = _para(doc, office, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, space_after=12)
-    _rule(masthead)
-    _para(doc, title, TITLE_FONT, 20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _para(doc, "各有关单位：")
+    masthead = paragraph(doc, office, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, space_after=12)
+    red_rule(masthead)
+    paragraph(doc, title, TITLE_FONT, 20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    paragraph(doc, "各有关单位：")
     sections = list(_sections(run))
     counts = "、".join(f"{len(scores)}个{KIND_NAMES[kind]}" for kind, _, scores in sections if scores)
     components = "、".join(label for key, label in ((c.key, c.label) for c in scoring.COMPONENTS)
                           if (run.weights or {}).get(key))
-    _para(doc, f"根据《{plan.title}》和年度考核要求，{office}对截至{_cn_date(run.on)}承担民生实事项目任务的"
+    paragraph(doc, f"根据《{plan.title}》和年度考核要求，{office}对截至{cn_date(run.on)}承担民生实事项目任务的"
                f"{counts}进行了考核，考核内容包括{components}等方面。现将考核结果通报如下：", indent=True)
 
     headings = (cn_number(n) for n in range(1, 10))
-    _para(doc, f"{next(headings)}、考核结果", HEADING_FONT, 16, indent=True)
+    paragraph(doc, f"{next(headings)}、考核结果", HEADING_FONT, 16, indent=True)
     order = grade_order(run)
     for i, (kind, _title, scores) in enumerate(sections):
         if not scores:
             continue
-        _para(doc, f"（{cn_number(i + 1)}）{KIND_NAMES[kind]}", SUBHEADING_FONT, 16, indent=True)
+        paragraph(doc, f"（{cn_number(i + 1)}）{KIND_NAMES[kind]}", SUBHEADING_FONT, 16, indent=True)
         for grade in order:
             names = [s.name for s in scores if s.grade == grade]
             if names:
-                _para(doc, f"{grade}（{len(names)}个）：{'、'.join(names)}。", indent=True)
+                paragraph(doc, f"{grade}（{len(names)}个）：{'、'.join(names)}。", indent=True)
         keys = _components(scores)
-        _table(doc, ["名次", "名称", *[label for _, label in keys], "总分", "等次"],
+        table(doc, ["名次", "名称", *[label for _, label in keys], "总分", "等次"],
                [[str(s.rank), s.name, *[_points(s, k) for k, _ in keys], str(s.total), s.grade] for s in scores],
                [12, 40, *[max(10, 100 // max(len(keys), 1)) for _ in keys], 14, 12])
 
-    _para(doc, f"{next(headings)}、评分说明", HEADING_FONT, 16, indent=True)
+    paragraph(doc, f"{next(headings)}、评分说明", HEADING_FONT, 16, indent=True)
     for spec in scoring.COMPONENTS:
         weight = (run.weights or {}).get(spec.key)
         if weight:
-            _para(doc, f"{spec.label}（权重{weight:g}）。", indent=True)
-    _para(doc, "某项指标对某一考核对象无数据的（如未被督查、无到期进度节点、无评价），该项不计分，"
+            paragraph(doc, f"{spec.label}（权重{weight:g}）。", indent=True)
+    paragraph(doc, "某项指标对某一考核对象无数据的（如未被督查、无到期进度节点、无评价），该项不计分，"
                "其余指标权重按比例折算为100分，既不奖励也不扣减。", indent=True)
     for note in run.notes or []:
-        _para(doc, note, indent=True)
+        paragraph(doc, note, indent=True)
     grades = run.grades or scoring.DEFAULT_GRADES
-    _para(doc, "等次：" + "，".join(f"{label}为{floor:g}分及以上" for label, floor in grades.items())
+    paragraph(doc, "等次：" + "，".join(f"{label}为{floor:g}分及以上" for label, floor in grades.items())
           + f"，其余为{scoring.LOWEST_GRADE}。", indent=True)
 
-    _para(doc, f"{next(headings)}、有关要求", HEADING_FONT, 16, indent=True)
-    _para(doc, f"对考核等次为{order[0]}的予以通报表扬；对考核等次为{scoring.LOWEST_GRADE}的，"
+    paragraph(doc, f"{next(headings)}、有关要求", HEADING_FONT, 16, indent=True)
+    paragraph(doc, f"对考核等次为{order[0]}的予以通报表扬；对考核等次为{scoring.LOWEST_GRADE}的，"
                "要深入查找原因，于15个工作日内提交书面整改报告。各单位要对照考核反映的问题，"
                "举一反三、建立长效机制，确保民生实事项目取得群众满意的实效。", indent=True)
-    _para(doc, office, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, _cn_date(run.computed_at.date()), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(doc, office, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(doc, cn_date(run.computed_at.date()), align=WD_ALIGN_PARAGRAPH.RIGHT)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from minsheng.core.models import CalendarDay, CalendarYear
-from minsheng.core.workdays import WorkCalendar, package_exceptions
+from minsheng.core.workdays import HolidaySource, WorkCalendar, package_exceptions
 
 _CACHE_KEY = "minsheng:work-calendar"
 
@@ -27,8 +27,13 @@ def forget_calendar() -> None:
 
 
 @transaction.atomic
-def seed_calendar(first_year: int = 2020, last_year: int = 2030) -> list[int]:
-    """Copy every year the package knows into the table; returns the years seeded.
+def seed_calendar(
+    first_year: int = 2020,
+    last_year: int = 2030,
+    holidays: HolidaySource = package_exceptions,
+    source: str = "chinese_calendar",
+) -> list[int]:
+    """Copy every year ``holidays`` knows (the package by default) into the table; returns the years seeded.
 
     Years already in the table are left alone: a coordinator's corrections win.
     """
@@ -37,13 +42,13 @@ def seed_calendar(first_year: int = 2020, last_year: int = 2030) -> list[int]:
         if CalendarYear.objects.filter(year=year).exists():
             continue
         try:
-            exceptions = package_exceptions(year)
+            exceptions = holidays(year)
         except NotImplementedError:
             continue
         CalendarDay.objects.bulk_create(
             [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in exceptions], ignore_conflicts=True
         )
-        CalendarYear.objects.create(year=year, source="chinese_calendar")
+        CalendarYear.objects.create(year=year, source=source)
         seeded.append(year)
     forget_calendar()
     return seeded

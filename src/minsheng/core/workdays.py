@@ -7,8 +7,13 @@ A year with a published schedule uses its holidays and adjusted workdays; a year
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+# Where a year's schedule comes from: (date, is_workday, name) for each day that differs from Monday to
+# Friday; raises NotImplementedError for a year it has no schedule for. The package by default; tests
+# pass their own small table so they do not depend on which years the package ships.
+HolidaySource = Callable[[int], list[tuple[datetime.date, bool, str]]]
 
 
 @dataclass(frozen=True)

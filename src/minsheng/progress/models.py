@@ -284,3 +284,25 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeTemplate(models.Model):
+    """A plan's own Word template for its notices (进展情况通报), uploaded by its coordinators.
+
+    The latest row is the one in use; rows are never changed, so the list is the template's
+    history. A row without a file is a return to the shipped template (恢复默认模板).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="notice_templates")
+    file = models.FileField(upload_to="notice_templates/", blank=True)
+    name = models.CharField(_("文件名"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("通报模板")
+        verbose_name_plural = _("通报模板")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name or str(_("默认模板"))

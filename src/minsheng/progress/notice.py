@@ -20,21 +20,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from minsheng.core.word import cn_number, pct
 from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.plans.structure import ROLLUP_RULE
 from minsheng.progress.models import Notice, Period, Report
+from minsheng.progress.notice_docx import NoticeTemplateError, render_docx
+from minsheng.progress.notice_templates import template_bytes
 from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress
 from minsheng.progress.status import STATUS_LABELS, Status
 
@@ -109,14 +104,6 @@ def issuer(plan: Plan) -> str:
     return (plan.settings or {}).get("notice_issuer") or f"{region}民生实事项目领导小组办公室"
 
 
-def _cn_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
-
-
 def _ranked(items: list[dict], key: Callable[[dict], object]) -> list[dict]:
     """Competition ranking (1, 2, 2, 4): equal keys share a place."""
     previous, place = object(), 0
@@ -126,15 +113,6 @@ def _ranked(items: list[dict], key: Callable[[dict], object]) -> list[dict]:
             place, previous = i, value
         item["rank"] = place
     return items
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三: the numbering of headings, up to 99."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def quantity(value, unit: str) -> str:
@@ -280,7 +258,7 @@ def summary_sentence(f: dict) -> str:
     return (
         f"截至{f['period_label']}底，{f['plan']['title']}共{f['total']}个项目，其中已完成{c['done']}个、"
         f"超前{c['ahead']}个、正常推进{c['on_track']}个、滞后{c['lagging']}个、严重滞后{c['critical']}个、"
-        f"未报送{c['missing']}个，全部项目平均完成率{_pct(f['percent'])}。"
+        f"未报送{c['missing']}个，全部项目平均完成率{pct(f['percent'])}。"
         + (f"另有{len(f['overdue_reports'])}个项目本期进展逾期未报送（状态按最近一次采纳的数据判定）。"
            if f.get("overdue_reports") else "")
     )
@@ -289,208 +267,8 @@ def summary_sentence(f: dict) -> str:
 def _lagging_line(row: dict) -> str:
     flag = "（挂牌督办）" if row["flagged"] else ""
     return (f"{row['name']}{flag}：牵头单位{'、'.join(row['lead_units']) or NO_LEAD}，"
-            f"分管领导{'、'.join(row['leaders']) or '—'}；完成率{_pct(row['percent'])}，"
-            f"序时进度{_pct(row['expected_percent'])}，{row['status_label']}。")
-
-
-# ---------------------------------------------------------------- Word
-
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-TABLE_FONT = "宋体"
-RED = RGBColor(0xC0, 0x00, 0x00)
-
-
-def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
-    run.font.name = name
-    # Word picks the East Asian font from w:eastAsia; without it Chinese text falls back to the default.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-    run.font.size = Pt(size)
-    if bold:
-        run.font.bold = True
-    if color is not None:
-        run.font.color.rgb = color
-
-
-def _para(doc, text: str = "", font: str = BODY_FONT, size: float = 16, bold: bool = False,
-          align=None, indent: bool = False, color: RGBColor | None = None, space_after: float = 0):
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
-    p.paragraph_format.space_after = Pt(space_after)
-    if text:
-        _font(p.add_run(text), font, size, bold, color)
-    return p
-
-
-def _rule(paragraph) -> None:
-    """The red line under a notice's masthead (a bottom border on the paragraph)."""
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", "C00000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _table_styles(doc) -> None:
-    # Cell text takes its font from a paragraph style: formatting every run of a 200-row table
-    # one by one is most of the time a notice takes.
-    for name, font in (("通报表格", TABLE_FONT), ("通报表头", HEADING_FONT)):
-        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = doc.styles["Normal"]
-        style.font.name = font
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        style.font.size = Pt(10.5)
-        style.paragraph_format.space_after = Pt(0)
-    doc.styles["通报表头"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _table(doc, header: list[str], rows: Iterable[list[str]], widths: list[float]):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    # Set by id on the XML: python-docx's style setter scans every style for each paragraph.
-    head, body = doc.styles["通报表头"].style_id, doc.styles["通报表格"].style_id
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.paragraphs[0]._p.style = head
-        cell.paragraphs[0].add_run(text)
-    # The header row repeats on every page a long table runs onto.
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(flag)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.paragraphs[0]._p.style = body
-            cell.paragraphs[0].add_run(text)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
-    return table
-
-
-def render_docx(f: dict) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    # GB/T 9704 margins: 37 mm top, 35 mm bottom, 28 mm left, 26 mm right.
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    _table_styles(doc)
-    doc.core_properties.title = f["title"]
-    doc.core_properties.author = f["issuer"]
-
-    _para(doc, "民生实事项目进展情况通报", TITLE_FONT, 26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED,
-          space_after=6)
-    _para(doc, f"第{f['number']}期", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
-    masthead = _para(doc, f"{f['issuer']}　　　　　　{_cn_date(datetime.date.fromisoformat(f['issued_on']))}",
-                     BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _rule(masthead)
-    _para(doc, f"{f['plan']['title']}进展情况（{f['period_label']}）", TITLE_FONT, 20,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _para(doc, summary_sentence(f), indent=True)
-    if f["unpublished_years"]:
-        years = "、".join(f"{y}年" for y in f["unpublished_years"])
-        _para(doc, f"（{years}节假日安排尚未发布，报送截止日暂按周一至周五计算。）", indent=True)
-
-    headings = (cn_number(n) for n in range(1, 10))
-    _para(doc, f"{next(headings)}、总体进展", HEADING_FONT, 16, indent=True)
-    total = f["total"] or 1
-    _table(doc, ["状态", "项目数", "占比"],
-           [[f["status_labels"][s], str(n), _pct(n / total * 100)] for s, n in f["counts"].items()]
-           + [["合计", str(f["total"]), _pct(100.0 if f["total"] else 0.0)]],
-           [50, 40, 40])
-    _para(doc, f"全部项目平均完成率：{_pct(f['percent'])}（各项目完成率超过100%的按100%计）。", indent=True)
-
-    _para(doc, f"{next(headings)}、分类推进情况", HEADING_FONT, 16, indent=True)
-    for i, cat in enumerate(f["categories"]):
-        lag = cat["counts"]["lagging"] + cat["counts"]["critical"]
-        _para(doc, f"（{cn_number(i + 1)}）{cat['name']}：{cat['count']}个项目，平均完成率{_pct(cat['percent'])}，"
-                   f"已完成{cat['counts']['done']}个，滞后（含严重滞后）{lag}个。", SUBHEADING_FONT, 16, indent=True)
-        _table(doc, ["序号", "项目名称", "牵头单位", "目标任务", "完成率", "序时进度", "状态"],
-               [[str(n), r["name"], "、".join(r["lead_units"]) or NO_LEAD, "；".join(r["targets"]) or "—",
-                 _pct(r["percent"]), _pct(r["expected_percent"]), r["status_label"]]
-                for n, r in enumerate(cat["projects"], start=1)],
-               [10, 52, 24, 26, 15, 15, 14])
-
-    if f.get("parents"):
-        _para(doc, f"{next(headings)}、重点项目及其子项目", HEADING_FONT, 16, indent=True)
-        _para(doc, f"注：{f['rules']['rollup']}", BODY_FONT, 12, indent=True)
-        for i, parent in enumerate(f["parents"]):
-            voted = "（人大票决）" if parent["voted"] else ""
-            _para(doc, f"（{cn_number(i + 1)}）{parent['name']}{voted}：{len(parent['children'])}个子项目，"
-                       f"完成率{_pct(parent['percent'])}，序时进度{_pct(parent['expected_percent'])}，"
-                       f"{parent['status_label']}。", SUBHEADING_FONT, 16, indent=True)
-            _table(doc, ["序号", "子项目", "牵头单位", "完成率", "序时进度", "状态"],
-                   [[c["ref"] or str(n), c["name"], "、".join(c["lead_units"]) or NO_LEAD, _pct(c["percent"]),
-                     _pct(c["expected_percent"]), c["status_label"]]
-                    for n, c in enumerate(parent["children"], start=1)],
-                   [12, 60, 30, 15, 15, 14])
-
-    _para(doc, f"{next(headings)}、滞后项目", HEADING_FONT, 16, indent=True)
-    if f["lagging"]:
-        _para(doc, f"以下{len(f['lagging'])}个项目进度滞后于序时进度10个百分点以上（严重滞后为25个百分点以上，"
-                   "或进度节点逾期30天以上）：", indent=True)
-        _table(doc, ["序号", "项目名称", "牵头单位", "分管领导", "完成率", "序时进度", "状态"],
-               [[str(n), r["name"] + ("（挂牌督办）" if r["flagged"] else ""),
-                 "、".join(r["lead_units"]) or NO_LEAD, "、".join(r["leaders"]) or "—",
-                 _pct(r["percent"]), _pct(r["expected_percent"]), r["status_label"]]
-                for n, r in enumerate(f["lagging"], start=1)],
-               [10, 52, 26, 20, 15, 15, 18])
-    else:
-        _para(doc, "本期无滞后项目。", indent=True)
-    if f.get("overdue_reports"):
-        _para(doc, f"以下{len(f['overdue_reports'])}个项目{f['period_label']}进展逾期未报送"
-                   "（项目状态按最近一次采纳的数据判定）：", indent=True)
-        _table(doc, ["序号", "项目名称", "牵头单位", "完成率", "状态"],
-               [[str(n), r["name"], "、".join(r["lead_units"]) or NO_LEAD, _pct(r["percent"]), r["status_label"]]
-                for n, r in enumerate(f["overdue_reports"], start=1)],
-               [10, 70, 40, 18, 18])
-
-    if f.get("districts"):
-        _para(doc, f"{next(headings)}、区县推进情况", HEADING_FONT, 16, indent=True)
-        _table(doc, ["名次", "区县", "分解任务数", "已报送", "平均完成率", "序时进度", "状态", "滞后任务数"],
-               [[str(d["rank"]) if d["rank"] else "—", d["name"], str(d["allocations"]), str(d["reported"]),
-                 _pct(d["percent"]), _pct(d["expected_percent"]), d["status_label"], str(d["lagging"])]
-                for d in f["districts"]],
-               [12, 36, 20, 16, 20, 18, 16, 18])
-        _para(doc, f"注：{f['rules']['districts']}", BODY_FONT, 12, indent=True)
-
-    _para(doc, f"{next(headings)}、牵头单位排名", HEADING_FONT, 16, indent=True)
-    _para(doc, "（一）按完成率", SUBHEADING_FONT, 16, indent=True)
-    _table(doc, ["名次", "牵头单位", "牵头项目数", "平均完成率", "已完成", "滞后项目数"],
-           [[str(u["rank"]), u["unit"], str(u["projects"]), _pct(u["percent"]), str(u["done"]), str(u["lagging"])]
-            for u in f["units_by_completion"]],
-           [14, 50, 22, 24, 18, 22])
-    _para(doc, f"注：{f['rules']['completion']}", BODY_FONT, 12, indent=True)
-    _para(doc, "（二）按报送及时率", SUBHEADING_FONT, 16, indent=True)
-    _table(doc, ["名次", "单位", "应报送", "已报送", "按时报送", "逾期未报", "报送及时率"],
-           [[str(u["rank"]) if u["rank"] else "—", u["unit"], str(u["owed"]), str(u["submitted"]), str(u["on_time"]),
-             str(u["missed"]), _pct(u["rate"]) if u["rate"] is not None else "未报送"]
-            for u in f["units_by_punctuality"]],
-           [14, 50, 18, 18, 18, 18, 24])
-    _para(doc, f"注：{f['rules']['punctuality']}", BODY_FONT, 12, indent=True)
-
-    _para(doc, f"{next(headings)}、下步工作要求", HEADING_FONT, 16, indent=True)
-    _para(doc, "各牵头单位要对照年度目标任务和序时进度，逐项排查推进中的困难和问题，确保按期完成。"
-               "滞后、严重滞后项目的牵头单位要认真分析原因，制定赶超措施，明确完成时限，"
-               "并在下期报送时说明整改进展；分管领导要加强调度，推动项目尽快回归正常进度。"
-               "各责任单位要按时、准确报送项目进展情况，报送情况纳入年度考核。", indent=True)
-    _para(doc, f["issuer"], align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0).paragraph_format.space_before = Pt(24)
-    _para(doc, _cn_date(datetime.date.fromisoformat(f["issued_on"])), align=WD_ALIGN_PARAGRAPH.RIGHT)
-
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            f"分管领导{'、'.join(row['leaders']) or '—'}；完成率{pct(row['percent'])}，"
+            f"序时进度{pct(row['expected_percent'])}，{row['status_label']}。")
 
 
 # ---------------------------------------------------------------- Excel
@@ -604,10 +382,6 @@ def render_xlsx(f: dict) -> bytes:
     return out.getvalue()
 
 
-def build_notice_docx(progress: PlanProgress, number: int, period: Period, figures: dict | None = None) -> bytes:
-    return render_docx(figures or notice_figures(progress, number, period))
-
-
 def build_notice_xlsx(progress: PlanProgress, number: int, period: Period, figures: dict | None = None) -> bytes:
     return render_xlsx(figures or notice_figures(progress, number, period))
 
@@ -708,7 +482,7 @@ def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> N
         progress = plan_progress(notice.plan, notice_date(notice.period))
         figures = notice_figures(progress, notice.number, notice.period, issued_on)
         _beat(notice.pk, attempt)
-        docx_bytes = render_docx(figures)
+        docx_bytes = render_docx(figures, template_bytes(notice.plan))
         _beat(notice.pk, attempt)
         xlsx_bytes = render_xlsx(figures)
         stem = f"notice-{notice.plan_id}-{notice.number:03d}"
@@ -730,8 +504,9 @@ def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> N
     except Exception as exc:
         logger.exception("notice %s failed", notice_id)
         _delete_files(notice, written)
-        mine.update(state=Notice.State.FAILED,
-                    error=str(exc) if isinstance(exc, NoticeError) else f"{type(exc).__name__}: {exc}")
+        # A refusal worded for the user is shown as it is; anything else with its type, for the log.
+        told = isinstance(exc, NoticeError | NoticeTemplateError)
+        mine.update(state=Notice.State.FAILED, error=str(exc) if told else f"{type(exc).__name__}: {exc}")
     notice.refresh_from_db()
     return notice
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.progress import notice_views, views
+from minsheng.progress import notice_template_views, notice_views, views
 
 app_name = "progress"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("notices/", notice_views.notice_index, name="notice_index"),
     path("plans/<int:pk>/notices/", notice_views.plan_notices, name="notices"),
     path("notices/<int:pk>/action/", notice_views.notice_action, name="notice_action"),
+    path("plans/<int:pk>/notices/template/", notice_template_views.notice_template, name="notice_template"),
+    path("plans/<int:pk>/notices/template.docx", notice_template_views.notice_template_download,
+         name="notice_template_download"),
 ]
