@@ -113,7 +113,7 @@ def main() -> None:
         from minsheng import demo
         from minsheng.plans.models import Plan
         from minsheng.progress.models import Report
-        from minsheng.progress.scale import generate
+        from minsheng.scale import generate
 
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         call_command("migrate", verbosity=0)

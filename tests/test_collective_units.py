@@ -10,7 +10,7 @@ from minsheng.core.models import Region, Unit
 from minsheng.plans.export import export_plan
 from minsheng.plans.models import PlanImport, ProjectUnit
 from minsheng.plans.services import load_plan_document
-from minsheng.progress.services import reporting_units
+from minsheng.progress.selectors import reporting_units
 from tests.helpers import gold, login
 
 HANGZHOU_DISTRICTS = ["上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "临平区", "钱塘区", "富阳区",

@@ -2,8 +2,8 @@
 
 import pytest
 
-from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.plans.models import Plan, ProjectUnit
+from minsheng.plans.permissions import visible_plans, visible_projects
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db

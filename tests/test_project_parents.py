@@ -11,8 +11,7 @@ from minsheng.plans.models import Project
 from minsheng.plans.services import load_plan_document
 from minsheng.plans.structure import ROLLUP_RULE, link_projects
 from minsheng.progress import rollup
-from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress
-from minsheng.progress.services import reporting_units
+from minsheng.progress.selectors import PlanProgress, ProjectProgress, plan_progress, reporting_units
 from minsheng.progress.status import Status, Thresholds
 from tests.helpers import gold, login
 

@@ -229,7 +229,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from minsheng.progress.notice import sweep_stale_notices
+    from minsheng.progress.tasks import sweep_stale_notices
 
     config = settings.TASKS["default"]
     queues = config.get("QUEUES") or ["default"]

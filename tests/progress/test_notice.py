@@ -24,11 +24,10 @@ from minsheng.progress.notice import (
     generate_notice,
     notice_date,
     notice_figures,
-    request_notice,
-    retry_notice,
 )
 from minsheng.progress.selectors import plan_progress
 from minsheng.progress.status import STATUS_LABELS, Status
+from minsheng.progress.tasks import request_notice, retry_notice
 
 pytestmark = pytest.mark.django_db
 TZ = datetime.timezone(datetime.timedelta(hours=8))

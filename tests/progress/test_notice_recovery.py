@@ -21,14 +21,8 @@ from minsheng import cli
 from minsheng.plans.models import Plan
 from minsheng.progress import services
 from minsheng.progress.models import Notice
-from minsheng.progress.notice import (
-    MAX_AUTO_ATTEMPTS,
-    create_notice,
-    generate_notice,
-    is_stale,
-    stale_notices,
-    sweep_stale_notices,
-)
+from minsheng.progress.notice import create_notice, generate_notice, is_stale, stale_notices
+from minsheng.progress.tasks import MAX_AUTO_ATTEMPTS, sweep_stale_notices
 from tests.helpers import GOLD, login
 
 TIMEOUT = 600

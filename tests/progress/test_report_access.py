@@ -5,10 +5,10 @@ import datetime
 import pytest
 
 from minsheng.core.models import Region, User
-from minsheng.core.permissions import visible_reports
 from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.progress import services
 from minsheng.progress.models import Report
+from minsheng.progress.permissions import visible_reports
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from minsheng.plans.models import Plan, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import services
 from minsheng.progress.models import Report, ReportEvent
-from minsheng.progress.selectors import plan_progress
+from minsheng.progress.selectors import plan_progress, reporting_units
 from minsheng.progress.status import Status
 from tests.helpers import calendar_2024, login, png
 
@@ -230,7 +230,7 @@ def test_district_figures_roll_up_when_the_lead_reports_no_total(users, plan, pe
     # Loading the plan made the district's government (its collective partner names were expanded).
     district, _ = Unit.objects.get_or_create(name=f"{allocation.label}人民政府", region=allocation.region,
                                              defaults={"kind": Unit.Kind.GOVERNMENT})
-    assert district in services.reporting_units(project)
+    assert district in reporting_units(project)
     district_user = type(users["liaison"]).objects.create(username="district", role="liaison", unit=district)
     report = services.open_report(project, district, periods[6])
     services.save_report(report, district_user, report.version, {}, {}, {allocation.pk: allocation.value})

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from minsheng.core.models import Region, User
 from minsheng.progress.models import FlagSuggestion
-from minsheng.progress.scale import generate
 from minsheng.progress.selectors import plan_progress
+from minsheng.scale import generate
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db

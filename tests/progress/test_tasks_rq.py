@@ -33,7 +33,7 @@ from rq import SimpleWorker
 from minsheng.plans.models import Plan
 from minsheng.progress import services
 from minsheng.progress.models import Notice
-from minsheng.progress.notice import request_notice
+from minsheng.progress.tasks import request_notice
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -15,7 +15,7 @@ A rule says, for a role and the city whose object is in the URL, what the answer
 - ``NOCHANGE``: whatever the status, the database must not change (a citizen's step that needs a
   secret the matrix does not hold).
 
-The rules name the policy of DESIGN.md ("Visibility and writes") and core/permissions.py, so a row
+The rules name the policy of DESIGN.md ("Visibility and writes") and the apps' permissions.py, so a row
 reads like the policy: ``region_write`` -- only coordinators of the object's region; ``unit_write``
 -- only the owning unit's users; ``oversee`` -- coordinators, leaders and deputies of the region.
 

@@ -1,10 +1,10 @@
-"""REST API: the same visibility as the pages, through core.permissions."""
+"""REST API: the same visibility as the pages, through the apps' permission rules."""
 
 from rest_framework import viewsets
 
 from minsheng.api.serializers import PlanSerializer, ProjectSerializer
 from minsheng.core.params import query_int
-from minsheng.core.permissions import visible_plans, visible_projects
+from minsheng.plans.permissions import visible_plans, visible_projects
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):

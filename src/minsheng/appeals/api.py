@@ -1,6 +1,6 @@
 """REST API for appeals under /api/v1/appeals/: staff entry and workflow, categories, public tracking.
 
-Same rules as the pages: visibility and contact masking come from core.permissions, and a
+Same rules as the pages: visibility and contact masking come from appeals.permissions, and a
 reader without the right to the citizen's data gets every free text masked; an appeal is entered
 only in a region the user coordinates and handed only to a unit of its region; a step that does
 not fit the appeal's state answers 409 with the reason. The public tracking endpoint reads by
@@ -19,11 +19,11 @@ from rest_framework.response import Response
 
 from minsheng.appeals import selectors, services
 from minsheng.appeals.models import Appeal, AppealCategory
+from minsheng.appeals.permissions import assignable_units, visible_appeals
 from minsheng.appeals.privacy import mask_text, masked_text
 from minsheng.core.api_fields import CodeRelatedField
 from minsheng.core.models import Region, Unit
 from minsheng.core.net import client_ip
-from minsheng.core.permissions import assignable_units, visible_appeals
 
 CODE = r"MS[A-Z0-9]{10}"
 _PHONE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")

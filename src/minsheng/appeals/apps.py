@@ -6,3 +6,6 @@ class AppealsConfig(AppConfig):
     name = "minsheng.appeals"
     verbose_name = _("群众诉求")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from minsheng.appeals import permissions  # noqa: F401  (registers the app's rules)

@@ -27,6 +27,7 @@ from minsheng.appeals.routing import AppealFacts, suggest
 from minsheng.appeals.services import load_rules
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region, Unit, User
+from minsheng.core.services import get_or_create_unit
 
 CITY = "杭州市"
 COUNT = 320
@@ -112,7 +113,7 @@ def _units(city: Region) -> dict[str, Unit]:
         region = Region.objects.get(name=unit_region, parent__parent__isnull=False) if unit_region != CITY else city
         kind = Unit.Kind.SOE if "集团" in unit_name or "公司" in unit_name else (
             Unit.Kind.GOVERNMENT if "人民政府" in unit_name else Unit.Kind.DEPARTMENT)
-        units[unit_name], _created = Unit.objects.get_or_create(region=region, name=unit_name, defaults={"kind": kind})
+        units[unit_name] = get_or_create_unit(region, unit_name, kind)
     return units
 
 

@@ -9,10 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.appeals.models import Appeal, AppealCategory
+from minsheng.appeals.permissions import assignable_units
 from minsheng.appeals.photos import MAX_PHOTOS, PhotoError, check_photos
 from minsheng.appeals.services import Intake
 from minsheng.core.models import Region, Unit
-from minsheng.core.permissions import assignable_units, coordinated_regions
+from minsheng.core.permissions import coordinated_regions
 
 _MOBILE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from minsheng.appeals import clock, privacy, topics
 from minsheng.appeals.models import Appeal, AppealCategory, AppealEvent, AppealState, Extension
+from minsheng.appeals.permissions import visible_appeals
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region
 from minsheng.core.params import query_date, query_int
-from minsheng.core.permissions import visible_appeals
 from minsheng.core.workdays import WorkCalendar
 
 S = AppealState
@@ -239,9 +239,21 @@ def _rate_counts(now: datetime.datetime) -> dict:
 
 def rates(user, period: Period, by: str, now: datetime.datetime | None = None) -> tuple[list[Rates], Rates]:
     """Rows of the three rates per unit (``by="unit"``) or region (``by="region"``), and the total."""
+    return _rates(visible_appeals(user), period, by, now)
+
+
+def region_rates(region: Region, period: Period, by: str,
+                 now: datetime.datetime | None = None) -> tuple[list[Rates], Rates]:
+    """The same rows over every appeal received in ``region`` and the regions below it, whoever asks:
+    figures computed for a region (the year-end assessment), not a page shown to a user."""
+    return _rates(Appeal.objects.filter(region_id__in=region.descendant_ids()), period, by, now)
+
+
+def _rates(appeals: QuerySet[Appeal], period: Period, by: str,
+           now: datetime.datetime | None) -> tuple[list[Rates], Rates]:
     now = now or timezone.now()
     start, end = period.bounds()
-    appeals = visible_appeals(user).filter(received_at__gte=start, received_at__lt=end)
+    appeals = appeals.filter(received_at__gte=start, received_at__lt=end)
     counts = _rate_counts(now)
     if by == "region":
         keys, label = ["region_id", "region__name"], "region__name"

@@ -1,10 +1,10 @@
 """Writes to appeals: intake, the workflow from acceptance to closing, extensions, escalation, keys.
 
 Every change runs in a transaction on a locked row and leaves an AppealEvent with who and when.
-Permission checks are the views' job (through core.permissions); these functions enforce the
+Permission checks are the views' job (through appeals.permissions); these functions enforce the
 workflow: which step may follow which, and what each step does to the clock. One rule of
 scope is checked here too, because every write path reaches it: an appeal is handed only to a
-unit of its own region (core.permissions.assignable_units).
+unit of its own region (appeals.permissions.assignable_units).
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ from minsheng.appeals.models import (
     new_secret,
     secret_hash,
 )
+from minsheng.appeals.permissions import assignable_units
 from minsheng.appeals.photos import CheckedPhoto
 from minsheng.appeals.privacy import mask_text, normalise_phone
 from minsheng.appeals.routing import AppealFacts, Rule, Suggestion, parse_keywords, suggest
 from minsheng.core import ratelimit
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region, Unit, User
-from minsheng.core.permissions import assignable_units
-from minsheng.plans.models import Category, Plan, Project
+from minsheng.plans.services import add_draft_project
 
 S = AppealState
 # Overridable one by one in settings.APPEALS_RATE_LIMITS.
@@ -572,21 +572,6 @@ def record_export(user: User, personal: bool, appeal_ids: list[int], filters: di
     return log
 
 
-def _draft_project(region: Region, year: int, plan_title: str, category: str, name: str, content: str) -> Project:
-    """A project in the region's draft candidate plan for ``year``, through the plans models' public API only.
-
-    Candidates go into a plan of their own, never into a plan already published: the coordinator
-    moves them into the real plan when the year's list is drawn up.
-    """
-    plan, _created = Plan.objects.get_or_create(
-        region=region, year=year, title=plan_title, defaults={"status": Plan.Status.DRAFT, "issuer": ""}
-    )
-    group, _created = Category.objects.get_or_create(plan=plan, name=category)
-    position = plan.projects.count() + 1
-    return Project.objects.create(plan=plan, category=group, position=position, name=name[:500], content=content,
-                                  public=False)
-
-
 @transaction.atomic
 def create_candidate_project(user: User, keyword: str, region: Region, appeal_ids: list[int],
                              year: int | None = None) -> CandidateProject:
@@ -600,7 +585,7 @@ def create_candidate_project(user: User, keyword: str, region: Region, appeal_id
         "n": len(appeals), "k": keyword, "year": year,
         "first": timezone.localdate(appeals[0].received_at), "last": timezone.localdate(appeals[-1].received_at),
     }
-    project = _draft_project(
+    project = add_draft_project(
         region=region, year=year,
         plan_title=_("%(region)s%(year)d年民生实事候选项目") % {"region": region, "year": year},
         category=_("群众诉求"), name=_("解决%(region)s群众反映集中的「%(k)s」问题") % {"region": region, "k": keyword},

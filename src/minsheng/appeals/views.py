@@ -1,6 +1,6 @@
 """Pages for appeals: the public message board and tracking page, the staff list, detail and figures.
 
-Views only parse, ask core.permissions, call a service or selector and render.
+Views only parse, ask the permission rules (appeals.permissions), call a service or selector and render.
 """
 
 from __future__ import annotations

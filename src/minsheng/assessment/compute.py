@@ -57,16 +57,9 @@ def scheme_grades(plan: Plan) -> dict[str, float]:
     return dict(scheme.grades) if scheme and scheme.grades else dict(scoring.DEFAULT_GRADES)
 
 
-class _Everyone:
-    """The appeals' rate selector reads as a user; the assessment counts every appeal of a unit."""
-
-    is_authenticated = True
-    is_superuser = True
-
-
 def _appeal_rows(by: str, plan: Plan, on: datetime.date) -> dict[int, appeal_selectors.Rates]:
     period = appeal_selectors.Period(datetime.date(plan.year, 1, 1), on)
-    rows, _total = appeal_selectors.rates(_Everyone(), period, by=by)
+    rows, _total = appeal_selectors.region_rates(plan.region, period, by=by)
     return {r.key: r for r in rows if r.key is not None}
 
 

@@ -20,8 +20,8 @@ from minsheng.assessment.compute import scheme_grades, scheme_weights
 from minsheng.assessment.models import Rating, Run, Score, Survey
 from minsheng.core import ratelimit
 from minsheng.core.net import client_ip
-from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.plans.models import Plan
+from minsheng.plans.permissions import visible_plans, visible_projects
 
 
 def _plan(request: HttpRequest, pk: int, perm: str = "assessment.view_assessment") -> Plan:

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from minsheng.cockpit.selectors import cockpit
-from minsheng.core.permissions import visible_plans
 from minsheng.maps import boundaries
 from minsheng.maps.selectors import legend, map_points
 from minsheng.plans.models import Plan
+from minsheng.plans.permissions import visible_plans
 from minsheng.progress.views import as_of
 
 

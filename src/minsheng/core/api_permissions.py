@@ -1,4 +1,4 @@
-"""DRF's gate onto core.permissions: the API asks the same rules as the pages."""
+"""DRF's gate onto the rules (django-rules, each app's permissions.py): the API asks the same rules as the pages."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 

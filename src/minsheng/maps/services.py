@@ -19,6 +19,7 @@ from minsheng.core.models import Region
 from minsheng.maps import boundaries
 from minsheng.maps.geo import Datum, bbox, point_in_geometry, to_gcj02
 from minsheng.plans.models import Plan, Project, Site
+from minsheng.plans.services import create_site, create_sites
 
 HEADERS = {
     "name": ("名称", "点位名称", "name"),
@@ -85,8 +86,8 @@ def check_site(plan: Plan, data: SiteInput) -> tuple[Decimal, Decimal, Region | 
 
 def add_site(project: Project, data: SiteInput) -> Site:
     lng, lat, region = check_site(project.plan, data)
-    return Site.objects.create(project=project, name=data.name.strip(), address=data.address.strip(),
-                               region=region, longitude=lng, latitude=lat)
+    return create_site(project=project, name=data.name.strip(), address=data.address.strip(),
+                       region=region, longitude=lng, latitude=lat)
 
 
 def _column_map(header_row) -> dict[str, int]:
@@ -141,7 +142,7 @@ def import_sites(project: Project, file: BinaryIO, datum: Datum = Datum.GCJ02) -
         return result
     with transaction.atomic():
         for data, (lng, lat, region) in pending:
-            result.created.append(Site.objects.create(
+            result.created.append(create_site(
                 project=project, name=data.name, address=data.address, region=region, longitude=lng, latitude=lat))
     return result
 
@@ -178,5 +179,5 @@ def seed_demo_sites(plan: Plan, every: int = 2, per_project: int = 3) -> int:
                             address=f"{plan.region.name}{name if name != plan.region.name else ''}",
                             region=regions.get(name, plan.region),
                             longitude=Decimal(f"{lng:.6f}"), latitude=Decimal(f"{lat:.6f}")))
-    Site.objects.bulk_create(new)
+    create_sites(new)
     return len(new)

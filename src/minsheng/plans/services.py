@@ -29,6 +29,7 @@ from minsheng.plans.models import (
     Project,
     ProjectLeader,
     ProjectUnit,
+    Site,
     Target,
 )
 from minsheng.plans.plan_json import validate
@@ -418,3 +419,30 @@ def set_parent(project: Project, parent: Project | None, voted: bool, weight: De
 def set_plan_status(plan: Plan, status: str) -> None:
     plan.status = status
     plan.save(update_fields=["status"])
+
+
+def add_draft_project(region: Region, year: int, plan_title: str, category: str, name: str, content: str) -> Project:
+    """A project in the region's draft candidate plan for ``year`` (a recurring appeal's candidate project).
+
+    Candidates go into a plan of their own, never into a plan already published: the coordinator
+    moves them into the real plan when the year's list is drawn up.
+    """
+    plan, _created = Plan.objects.get_or_create(
+        region=region, year=year, title=plan_title, defaults={"status": Plan.Status.DRAFT, "issuer": ""}
+    )
+    group, _created = Category.objects.get_or_create(plan=plan, name=category)
+    position = plan.projects.count() + 1
+    return Project.objects.create(plan=plan, category=group, position=position, name=name[:500], content=content,
+                                  public=False)
+
+
+def create_site(project: Project, name: str, address: str, region: Region | None, longitude: Decimal,
+                latitude: Decimal) -> Site:
+    """A site (点位) of the project; the caller (maps) has checked the coordinates against the region."""
+    return Site.objects.create(project=project, name=name, address=address, region=region,
+                               longitude=longitude, latitude=latitude)
+
+
+def create_sites(sites: list[Site]) -> list[Site]:
+    """Many checked sites at once (the demo's generated ones)."""
+    return Site.objects.bulk_create(sites)

@@ -1,4 +1,4 @@
-"""Staff pages for plans and projects; every object goes through core.permissions."""
+"""Staff pages for plans and projects; every object goes through plans.permissions."""
 
 from django import forms
 from django.contrib import messages
@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.core.plan_settings import unknown_settings
 from minsheng.plans.export import export_plan
 from minsheng.plans.models import Milestone, Plan, Project, ProjectLeader, ProjectUnit
+from minsheng.plans.permissions import visible_plans, visible_projects
 from minsheng.plans.selectors import (
     ProjectFilters,
     allocation_table,

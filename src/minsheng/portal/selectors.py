@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
-from minsheng.core.permissions import visible_plans, visible_projects
 from minsheng.core.pii import mask_text
 from minsheng.plans.models import Plan, Project
+from minsheng.plans.permissions import visible_plans, visible_projects
 from minsheng.portal.models import Rating, Revision
 from minsheng.progress.models import Attachment, Report
 from minsheng.progress.report_states import IN_FORCE

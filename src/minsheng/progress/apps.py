@@ -7,6 +7,7 @@ class ProgressConfig(AppConfig):
     verbose_name = _("进展报送")
 
     def ready(self) -> None:
+        from minsheng.progress import permissions  # noqa: F401  (registers the app's rules)
         from minsheng.progress.plan_settings import declare
 
         declare()

@@ -394,16 +394,13 @@ def create_notice(plan: Plan, period: Period, user) -> Notice:
     raise AssertionError("unreachable")
 
 
-# A notice that keeps killing its worker (out of memory…) is retried automatically this many times only.
-MAX_AUTO_ATTEMPTS = 3
-
-
 def stale_after() -> datetime.timedelta:
     """How long a notice may show no sign of life before it counts as abandoned (MINSHENG_NOTICE_TIMEOUT)."""
     return datetime.timedelta(seconds=settings.MINSHENG_NOTICE_TIMEOUT)
 
 
-def _stale_q(now: datetime.datetime | None = None) -> Q:
+def stale_q(now: datetime.datetime | None = None) -> Q:
+    """生成中 notices whose worker has shown no sign of life for longer than the timeout."""
     cutoff = (now or timezone.now()) - stale_after()
     # Notices queued before heartbeats were recorded count from their creation.
     return Q(state=Notice.State.QUEUED) & (Q(heartbeat_at__lt=cutoff)
@@ -412,7 +409,7 @@ def _stale_q(now: datetime.datetime | None = None) -> Q:
 
 def stale_notices(plan: Plan | None = None, now: datetime.datetime | None = None) -> QuerySet[Notice]:
     """生成中 notices with no progress for longer than the timeout: their worker died or never came."""
-    notices = Notice.objects.filter(_stale_q(now))
+    notices = Notice.objects.filter(stale_q(now))
     return notices.filter(plan=plan) if plan is not None else notices
 
 
@@ -439,7 +436,7 @@ def _claim(notice: Notice) -> int | None:
     finds it started and not stale, and leaves it alone.
     """
     now = timezone.now()
-    free = Q(started_at__isnull=True) | _stale_q(now)
+    free = Q(started_at__isnull=True) | stale_q(now)
     attempt = notice.attempts + 1
     taken = Notice.objects.filter(free, pk=notice.pk, state=Notice.State.QUEUED, attempts=notice.attempts).update(
         attempts=attempt, started_at=now, heartbeat_at=now)
@@ -505,68 +502,3 @@ def generate_notice(notice_id: int, issued_on: datetime.date | None = None) -> N
 def _delete_files(notice: Notice, names: list[str]) -> None:
     for name in names:
         notice.docx.storage.delete(name)
-
-
-def sweep_stale_notices(plan: Plan | None = None, retry: bool = False,
-                        now: datetime.datetime | None = None) -> list[Notice]:
-    """Stale 生成中 notices become 生成失败 with the reason, to be retried under the same number.
-
-    With ``retry`` (the worker on start-up) each is queued again instead, unless it has already
-    been tried MAX_AUTO_ATTEMPTS times (a notice that kills its worker must not loop for ever).
-    """
-    swept = []
-    for notice in stale_notices(plan, now).order_by("pk"):
-        if retry and notice.attempts < MAX_AUTO_ATTEMPTS:
-            if _requeue(notice, now):
-                swept.append(notice)
-            continue
-        failed = Notice.objects.filter(_stale_q(now), pk=notice.pk, attempts=notice.attempts).update(
-            state=Notice.State.FAILED, error=stale_message())
-        if failed:
-            swept.append(notice)
-    for notice in swept:
-        notice.refresh_from_db()
-    return swept
-
-
-def _enqueue(notice_id: int) -> None:
-    from minsheng.progress import tasks
-
-    try:
-        tasks.enqueue_notice(notice_id)
-    except Exception as exc:
-        # The queue is down (Redis unreachable…): say so on the notice instead of leaving it queued forever.
-        logger.exception("could not enqueue notice %s", notice_id)
-        Notice.objects.filter(pk=notice_id, state=Notice.State.QUEUED).update(
-            state=Notice.State.FAILED, error=f"无法提交后台任务：{type(exc).__name__}: {exc}")
-
-
-def request_notice(plan: Plan, period: Period, user) -> Notice:
-    """Create the next numbered notice and have it built in the background.
-
-    The task is enqueued once the surrounding transaction commits, so a worker in another
-    process never looks for a notice that is not there yet. Outside a transaction that is at
-    once, and with the immediate backend the notice returned is already READY or FAILED.
-    """
-    notice = create_notice(plan, period, user)
-    transaction.on_commit(lambda: _enqueue(notice.pk))
-    notice.refresh_from_db()
-    return notice
-
-
-def _requeue(notice: Notice, now: datetime.datetime | None = None) -> bool:
-    """Queue a failed or stale notice again (same row, same number); False if it is neither."""
-    retryable = Q(state=Notice.State.FAILED) | _stale_q(now)
-    updated = Notice.objects.filter(retryable, pk=notice.pk).update(
-        state=Notice.State.QUEUED, error="", started_at=None, heartbeat_at=timezone.now())
-    if updated:
-        transaction.on_commit(lambda: _enqueue(notice.pk))
-    return bool(updated)
-
-
-def retry_notice(notice: Notice) -> Notice:
-    """Build a FAILED (or stale 生成中) notice again under the same number."""
-    if not _requeue(notice):
-        raise NoticeError("只有生成失败或已中断的通报可以重新生成")
-    notice.refresh_from_db()
-    return notice

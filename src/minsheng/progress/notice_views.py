@@ -11,19 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.params import query_int
-from minsheng.core.permissions import visible_plans
 from minsheng.plans.models import Plan
+from minsheng.plans.permissions import visible_plans
 from minsheng.progress.models import Notice, Period
 from minsheng.progress.notice import (
     NoticeError,
     default_period,
     is_stale,
     notice_periods,
-    request_notice,
-    retry_notice,
     stale_message,
 )
 from minsheng.progress.services import ensure_periods
+from minsheng.progress.tasks import request_notice, retry_notice
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

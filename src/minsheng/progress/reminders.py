@@ -9,29 +9,18 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import User
 from minsheng.plans.models import Plan
-from minsheng.progress.models import Period, Reminder, Report
+from minsheng.progress.models import Report
+from minsheng.progress.notifications import notify
 from minsheng.progress.report_states import REPORTED
-from minsheng.progress.services import district_governments, ensure_periods, reporting_units
+from minsheng.progress.selectors import district_governments, reporting_units
+from minsheng.progress.services import ensure_periods
 
 DAYS_BEFORE = 2
-
-
-def _notify(user: User, period: Period | None, kind: str, text: str, url: str) -> bool:
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(user=user, period=period, kind=kind, text=text, url=url)
-    except IntegrityError:
-        return False
-    if user.email:
-        send_mail(f"【民生实事】{text}", f"{text}\n\n{url}", None, [user.email], fail_silently=True)
-    return True
 
 
 def send_due_reminders(today: datetime.date, days_before: int = DAYS_BEFORE) -> int:
@@ -62,14 +51,5 @@ def send_due_reminders(today: datetime.date, days_before: int = DAYS_BEFORE) -> 
             text = (f"{plan.region.name}{period}进展报送已逾期，尚有{count}个项目未报送" if overdue else
                     f"{plan.region.name}{period}进展将于{period.due_on:%m月%d日}截止报送，尚有{count}个项目未报送")
             for user in liaisons.get(unit_id, []):
-                sent += _notify(user, period, "overdue" if overdue else "due", text, reverse("progress:tasks"))
+                sent += notify(user, period, "overdue" if overdue else "due", text, reverse("progress:tasks"))
     return sent
-
-
-def notify_returned(report: Report) -> None:
-    url = reverse("progress:report", args=[report.pk])
-    text = f"{report.project.name}（{report.period}）被退回：{report.return_reason}"[:300]
-    for user in User.objects.filter(role=User.Role.LIAISON, unit_id=report.unit_id, is_active=True):
-        # One message per return: the kind carries the count of returns so far.
-        kind = f"ret{report.pk}-{report.events.filter(action='returned').count()}"[:20]
-        _notify(user, report.period, kind, text, url)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from minsheng.core.calendar import work_calendar
+from minsheng.core.models import Unit
 from minsheng.core.plan_settings import plan_setting
 from minsheng.plans.models import Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.progress import figures, rollup
@@ -439,3 +440,30 @@ def progress_series(targets, specs: list[TargetSpec], per_period: dict[int, dict
         year, month = divmod(key - 1, 12)
         series.append((period_rules.month_end(year, month + 1), sum(values) / len(values)))
     return series
+
+
+# --- who reports ------------------------------------------------------------------------------------
+
+def district_governments(region_ids) -> dict[int, list[Unit]]:
+    """Government units by region: who reports a district's allocated share."""
+    out: dict[int, list[Unit]] = {}
+    for unit in Unit.objects.filter(region_id__in=region_ids, kind=Unit.Kind.GOVERNMENT).order_by("id"):
+        out.setdefault(unit.region_id, []).append(unit)
+    return out
+
+
+def reporting_units(project: Project, governments: dict[int, list[Unit]] | None = None) -> list[Unit]:
+    """Lead units report the targets; a district's government reports its allocated share.
+
+    ``governments`` (from :func:`district_governments`) saves the query when looping over projects.
+    A parent (voted key project, 序号 row above 1-1) reports nothing: its children carry the work.
+    """
+    if project.implied or project.children.exists():
+        return []
+    leads = [link.unit for link in project.unit_links.all()
+             if link.role == ProjectUnit.Role.LEAD and link.unit.kind != Unit.Kind.COLLECTIVE]
+    regions = {a.region_id for a in project.allocations.all()}
+    if governments is None:
+        governments = district_governments(regions)
+    districts = sorted((u for r in regions for u in governments.get(r, [])), key=lambda u: u.pk)
+    return leads + [u for u in districts if u not in leads]

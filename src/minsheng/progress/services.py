@@ -12,10 +12,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
-from minsheng.core.models import Unit
+from minsheng.core.models import Person, Unit
 from minsheng.core.plan_settings import plan_setting
 from minsheng.core.uploads import CheckedUpload, stored_files
-from minsheng.plans.models import Plan, Project, ProjectUnit
+from minsheng.plans.models import Plan, Project
 from minsheng.progress import periods as period_rules
 from minsheng.progress.models import (
     AllocationFigure,
@@ -28,6 +28,7 @@ from minsheng.progress.models import (
     SiteState,
     TargetFigure,
 )
+from minsheng.progress.notifications import notify_returned
 from minsheng.progress.report_states import REPORTED
 
 
@@ -66,31 +67,6 @@ def ensure_periods(plan: Plan, today: datetime.date) -> list[Period]:
             except IntegrityError:  # opened by a concurrent request
                 existing[(year, month)] = Period.objects.get(plan=plan, year=year, month=month)
     return sorted(existing.values(), key=lambda p: (p.year, p.month))
-
-
-def district_governments(region_ids) -> dict[int, list[Unit]]:
-    """Government units by region: who reports a district's allocated share."""
-    out: dict[int, list[Unit]] = {}
-    for unit in Unit.objects.filter(region_id__in=region_ids, kind=Unit.Kind.GOVERNMENT).order_by("id"):
-        out.setdefault(unit.region_id, []).append(unit)
-    return out
-
-
-def reporting_units(project: Project, governments: dict[int, list[Unit]] | None = None) -> list[Unit]:
-    """Lead units report the targets; a district's government reports its allocated share.
-
-    ``governments`` (from :func:`district_governments`) saves the query when looping over projects.
-    A parent (voted key project, 序号 row above 1-1) reports nothing: its children carry the work.
-    """
-    if project.implied or project.children.exists():
-        return []
-    leads = [link.unit for link in project.unit_links.all()
-             if link.role == ProjectUnit.Role.LEAD and link.unit.kind != Unit.Kind.COLLECTIVE]
-    regions = {a.region_id for a in project.allocations.all()}
-    if governments is None:
-        governments = district_governments(regions)
-    districts = sorted((u for r in regions for u in governments.get(r, [])), key=lambda u: u.pk)
-    return leads + [u for u in districts if u not in leads]
 
 
 def open_report(project: Project, unit: Unit, period: Period) -> Report:
@@ -216,8 +192,6 @@ def return_report(report: Report, user, reason: str) -> Report:
         raise WorkflowError("退回时必须写明理由")
     report = _transition(report, user, (Report.State.SUBMITTED, Report.State.REVIEWED), Report.State.RETURNED,
                          ReportEvent.Action.RETURNED, reason=reason, return_reason=reason)
-    from minsheng.progress.reminders import notify_returned
-
     notify_returned(report)
     return report
 
@@ -245,3 +219,22 @@ def decide_suggestion(suggestion: FlagSuggestion, user, confirm: bool, leader=No
             project=suggestion.project, reason=suggestion.reason, leader=leader,
             lift_criteria=lift_criteria or "进度恢复正常并经督查核实", flagged_by=user,
         )
+
+
+def open_flag(project: Project, user, reason: str, leader: Person | None, lift_criteria: str,
+              change_reason: str) -> FlaggedSupervision:
+    """挂牌督办 on a project; supervision decides when (its services check the request first)."""
+    flag = FlaggedSupervision(project=project, reason=reason, leader=leader, lift_criteria=lift_criteria,
+                              flagged_by=user)
+    flag._change_reason = change_reason
+    flag.save()
+    return flag
+
+
+def lift_flag(flag: FlaggedSupervision, change_reason: str) -> FlaggedSupervision:
+    """摘牌: the reason is kept as the history row's change reason."""
+    flag.state = FlaggedSupervision.State.LIFTED
+    flag.lifted_at = timezone.now()
+    flag._change_reason = change_reason
+    flag.save()
+    return flag

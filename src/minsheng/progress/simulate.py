@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from minsheng.core import services as core_services
 from minsheng.core.calendar import work_calendar
 from minsheng.core.collective import government_name
 from minsheng.core.models import Region, Unit, User
@@ -38,7 +39,13 @@ from minsheng.plans.models import Plan, Project, ProjectUnit
 from minsheng.progress import periods as period_rules
 from minsheng.progress import services
 from minsheng.progress.models import AllocationFigure, Period, Report, ReportEvent, TargetFigure
-from minsheng.progress.selectors import pace_steps, plan_deadline, project_schedule
+from minsheng.progress.selectors import (
+    district_governments,
+    pace_steps,
+    plan_deadline,
+    project_schedule,
+    reporting_units,
+)
 from minsheng.progress.status import TargetSpec, expected_fraction
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -392,7 +399,7 @@ def ensure_district_units(plan: Plan) -> list[Unit]:
         name = government_name(region.name)
         if region.pk in covered or Unit.objects.filter(name=name).exists():
             continue
-        created.append(Unit.objects.create(name=name, kind=Unit.Kind.GOVERNMENT, region=region))
+        created.append(core_services.get_or_create_unit(region, name, Unit.Kind.GOVERNMENT))
     return created
 
 
@@ -449,10 +456,7 @@ class _Actors:
             defaults = {"role": user_role, "unit": unit, "region": unit.region, "first_name": f"{unit}{label}"}
             username = f"sim-{role}-{unit.pk}"
         if user is None:
-            user, created = User.objects.get_or_create(username=username, defaults=defaults)
-            if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
+            user = core_services.get_or_create_account(username, defaults)
         return user
 
 
@@ -482,9 +486,9 @@ def simulate_plan(plan: Plan, until: tuple[int, int], seed: int, *, via_services
         result = SimulationResult(plan, periods, units_created=[u.name for u in created])
         scripts: list[tuple[Project, ScriptedReport]] = []
         projects = list(projects)
-        governments = services.district_governments({a.region_id for p in projects for a in p.allocations.all()})
+        governments = district_governments({a.region_id for p in projects for a in p.allocations.all()})
         for project in projects:
-            units = services.reporting_units(project, governments)
+            units = reporting_units(project, governments)
             leads = {link.unit_id for link in project.unit_links.all() if link.role == ProjectUnit.Role.LEAD}
             sim_units = [SimUnit(u.pk, str(u), u.pk in leads, u.region_id) for u in units]
             # One generator per project, seeded by what identifies it in any database, so a

@@ -15,15 +15,17 @@ from django.views.decorators.http import require_POST
 
 from minsheng.core.models import User
 from minsheng.core.params import query_date
-from minsheng.core.permissions import coordinated_regions, visible_plans, visible_reports
+from minsheng.core.permissions import coordinated_regions
 from minsheng.plans.models import Plan, Project
+from minsheng.plans.permissions import visible_plans
 from minsheng.progress import rollup, services, tasks_page
 from minsheng.progress.charts import progress_chart
 from minsheng.progress.flags import propose_flags
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
+from minsheng.progress.permissions import visible_reports
 from minsheng.progress.reporting import report_changes, report_scope
-from minsheng.progress.selectors import plan_progress, reading_day
+from minsheng.progress.selectors import plan_progress, reading_day, reporting_units
 from minsheng.progress.status import STATUS_LABELS, Status, status_label
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
@@ -63,7 +65,7 @@ def start_report(request: HttpRequest, project_pk: int, period_pk: int) -> HttpR
     project = get_object_or_404(Project, pk=project_pk)
     period = get_object_or_404(Period, pk=period_pk, plan_id=project.plan_id)
     unit = request.user.unit
-    if unit is None or unit not in services.reporting_units(project):
+    if unit is None or unit not in reporting_units(project):
         raise PermissionDenied
     if request.method == "POST":
         report = services.open_report(project, unit, period)

@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from minsheng.core.calendar import work_calendar
-from minsheng.core.permissions import visible_findings
 from minsheng.plans.models import Plan
 from minsheng.progress.models import FlaggedSupervision
 from minsheng.supervision import rules
 from minsheng.supervision.models import ContactLog, DeputyQuestion, Finding, Inspection
+from minsheng.supervision.permissions import visible_findings
 
 
 @dataclass

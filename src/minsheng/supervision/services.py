@@ -17,6 +17,7 @@ from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Person, Unit
 from minsheng.core.uploads import CheckedUpload, check_upload, stored_files
 from minsheng.plans.models import Plan, Project, Site
+from minsheng.progress import services as progress_services
 from minsheng.progress.models import FlaggedSupervision
 from minsheng.supervision import rules
 from minsheng.supervision.models import (
@@ -140,11 +141,8 @@ def flag_project(project: Project, user, reason: str, leader: Person | None, lif
         raise SupervisionError("请写明挂牌理由和摘牌条件")
     if FlaggedSupervision.objects.filter(project=project, state=FlaggedSupervision.State.ACTIVE).exists():
         raise SupervisionError("该项目已在挂牌督办中")
-    flag = FlaggedSupervision(project=project, reason=reason.strip(), leader=leader,
-                              lift_criteria=lift_criteria.strip(), flagged_by=user)
-    flag._change_reason = "挂牌督办"
-    flag.save()
-    return flag
+    return progress_services.open_flag(project, user, reason.strip(), leader, lift_criteria.strip(),
+                                       change_reason="挂牌督办")
 
 
 def lift_flag(flag: FlaggedSupervision, user, note: str) -> FlaggedSupervision:
@@ -153,11 +151,7 @@ def lift_flag(flag: FlaggedSupervision, user, note: str) -> FlaggedSupervision:
         raise SupervisionError("摘牌时请说明摘牌条件如何达到")
     if flag.state != FlaggedSupervision.State.ACTIVE:
         raise SupervisionError("该项目已摘牌")
-    flag.state = FlaggedSupervision.State.LIFTED
-    flag.lifted_at = timezone.now()
-    flag._change_reason = f"摘牌：{note.strip()}"[:100]
-    flag.save()
-    return flag
+    return progress_services.lift_flag(flag, change_reason=f"摘牌：{note.strip()}"[:100])
 
 
 # --- People's Congress (人大“四个一”) ----------------------------------------------------------------

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minsheng.core.permissions import visible_plans
 from minsheng.core.uploads import UploadRejected
 from minsheng.plans.models import Plan
+from minsheng.plans.permissions import visible_plans
 from minsheng.progress.models import FlaggedSupervision
 from minsheng.supervision import forms, halfyear, selectors, services
 from minsheng.supervision.models import DeputyQuestion, Finding

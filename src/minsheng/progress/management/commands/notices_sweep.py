@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from minsheng.progress.notice import sweep_stale_notices
+from minsheng.progress.tasks import sweep_stale_notices
 
 
 class Command(BaseCommand):

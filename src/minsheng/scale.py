@@ -4,7 +4,8 @@ Not for the demo (``simulate`` makes realistic reports through the workflow); th
 of plausible, accepted reports quickly. Plans, projects and their parts go through
 ``bulk_create``; the reports and figures, a million rows at the default size, are inserted
 with explicit ids through ``executemany``, since Django's per-value preparation in
-``bulk_create`` costs more than the database does at that size.
+``bulk_create`` costs more than the database does at that size. It fills every stage's tables at
+once, so it sits beside the demo at the project level rather than inside one app.
 """
 
 from __future__ import annotations
