@@ -1,0 +1,117 @@
+"""List filters: one django-filter FilterSet per list, read alike by the list's page and its API.
+
+The field types apply ``core/params.py``'s rules to a query string: an id is ASCII digits within a
+bigint, a date an ISO date in 1900–2100. A value that is present but malformed makes the FilterSet
+invalid; a page then answers the site's 400 page (``ListFilterSet.page_qs`` raises
+``InvalidParameter``) and the API a JSON 400 (DRF's ``DjangoFilterBackend``). Choices a list has
+always tolerated when unknown (a sort key, an appeal state) fall back to their default instead.
+
+A FilterSet narrows the queryset it is given, which comes from ``core/permissions.py``: it never
+widens what the user may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from minsheng.core.params import invalid, parse_date, parse_int
+
+
+class _Strict(forms.Field):
+    """A value read by ``parse`` (ValueError when malformed); None when absent or blank."""
+
+    parse: Callable[[str], object]
+
+    def to_python(self, value):
+        if value is None or not str(value).strip():
+            return None
+        try:
+            return type(self).parse(str(value))
+        except ValueError:
+            raise forms.ValidationError(str(value), code="invalid") from None
+
+
+class IdField(_Strict):
+    parse = staticmethod(parse_int)
+
+
+class DateField(_Strict):
+    parse = staticmethod(parse_date)
+
+
+class TextField(forms.CharField):
+    """Free text for a search: trimmed, at most 100 characters."""
+
+    def to_python(self, value) -> str:
+        return super().to_python(value)[:100]
+
+
+class KnownField(forms.Field):
+    """One of ``known`` (an iterable, or a callable returning one); otherwise ``fallback``."""
+
+    def __init__(self, *, known: Iterable[str] | Callable[[], Iterable[str]], fallback: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.known, self.fallback = known, fallback
+
+    def to_python(self, value) -> str:
+        known = self.known() if callable(self.known) else self.known
+        return value if isinstance(value, str) and value in known else self.fallback
+
+
+class FlagField(forms.Field):
+    """A checkbox sent as ``1``: anything else is unticked."""
+
+    def to_python(self, value) -> bool:
+        return value == "1"
+
+
+class IdFilter(django_filters.Filter):
+    field_class = IdField
+
+
+class DateFilter(django_filters.Filter):
+    field_class = DateField
+
+
+class TextFilter(django_filters.Filter):
+    field_class = TextField
+
+
+class KnownFilter(django_filters.Filter):
+    field_class = KnownField
+
+    def __init__(self, *args, known, fallback: str = "", **kwargs):
+        super().__init__(*args, known=known, fallback=fallback, **kwargs)
+
+
+class FlagFilter(django_filters.Filter):
+    field_class = FlagField
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """A FilterSet a page reads too: ``page_qs`` answers the 400 page for a malformed value."""
+
+    def check(self) -> None:
+        """Raise ``InvalidParameter`` naming the first malformed parameter."""
+        if self.is_valid():
+            return
+        key = next(iter(self.errors))
+        raise invalid(key, str(self.data.get(key, "")))
+
+    def page_qs(self) -> QuerySet:
+        self.check()
+        return self.qs
+
+    @property
+    def values(self) -> dict:
+        """The parsed parameters, for the page to show what it filtered by."""
+        self.check()
+        return self.form.cleaned_data
+
+    def active(self) -> dict:
+        """The parameters that filtered something (a log of what was asked)."""
+        return {k: v for k, v in self.values.items() if v}
