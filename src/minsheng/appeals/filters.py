@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -9,7 +12,15 @@ from minsheng.appeals import clock
 from minsheng.appeals.models import Appeal, AppealState
 from minsheng.appeals.selectors import CLOCK_STATES, appeal_clock
 from minsheng.core.calendar import work_calendar
-from minsheng.core.filters import FlagFilter, IdFilter, KnownFilter, ListFilterSet, TextFilter
+from minsheng.core.filters import (
+    FlagFilter,
+    IdFilter,
+    KnownFilter,
+    ListFilter,
+    ListFilterSet,
+    MomentFilter,
+    TextFilter,
+)
 from minsheng.core.models import Region
 
 S = AppealState
@@ -66,3 +77,55 @@ class AppealFilterSet(ListFilterSet):
         running = appeals.filter(state_id__in=CLOCK_STATES).exclude(late)
         ids = [a.pk for a in running if appeal_clock(a, now, calendar).colour == clock.ClockColour.YELLOW]
         return appeals.filter(pk__in=ids)
+
+
+# --- Open311 GeoReport v2: the public request list ---------------------------------------------------------
+
+MAX_SPAN = datetime.timedelta(days=90)
+W3C = "must be a W3C date-time in 1900-2100, e.g. 2024-10-08T00:00:00Z"
+
+
+class _Window(forms.Form):
+    """GeoReport's date window: at most 90 days; a missing end is now, a missing start 90 days before the end."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            raise forms.ValidationError("end_date is before start_date")
+        if start and end and end - start > MAX_SPAN:
+            raise forms.ValidationError("start_date and end_date may not span more than 90 days")
+        return data
+
+
+class RequestFilterSet(ListFilterSet):
+    """``GET requests.json``: the spec's filters (service_code, status, start_date, end_date) over the
+    published appeals of the jurisdiction, with the spec's English error texts."""
+
+    service_code = ListFilter(field_name="category__code", lookup_expr="in")
+    status = ListFilter(known={"open", "closed"}, method="by_status",
+                        error_messages={"invalid": "status must be open or closed"})
+    start_date = MomentFilter(method="window", error_messages={"invalid": f"start_date {W3C}"})
+    end_date = MomentFilter(method="window", error_messages={"invalid": f"end_date {W3C}"})
+
+    class Meta:
+        model = Appeal
+        fields: list[str] = []
+        form = _Window
+
+    def by_status(self, appeals: QuerySet[Appeal], name: str, statuses: list[str]) -> QuerySet[Appeal]:
+        return appeals.filter(state__is_open=statuses == ["open"]) if len(statuses) == 1 else appeals
+
+    def window(self, appeals: QuerySet[Appeal], name: str, moment: datetime.datetime) -> QuerySet[Appeal]:
+        return appeals  # both ends are applied together in filter_queryset
+
+    def filter_queryset(self, appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+        appeals = super().filter_queryset(appeals)
+        start, end = self.form.cleaned_data["start_date"], self.form.cleaned_data["end_date"]
+        end = end or (start + MAX_SPAN if start else timezone.now())
+        start = start or end - MAX_SPAN
+        return appeals.filter(received_at__gte=start, received_at__lte=end)
+
+    def first_error(self) -> str:
+        """The spec's error description: the form's own message, the first field's before the window's."""
+        return next(iter(self.errors.values()))[0]

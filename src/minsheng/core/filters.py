@@ -17,14 +17,16 @@ from collections.abc import Callable, Iterable
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from minsheng.core.params import invalid, parse_date, parse_int
+from minsheng.core.params import invalid, parse_date, parse_int, parse_moment
 
 
 class _Strict(forms.Field):
     """A value read by ``parse`` (ValueError when malformed); None when absent or blank."""
 
     parse: Callable[[str], object]
+    default_error_messages = {"invalid": _("值无效")}
 
     def to_python(self, value):
         if value is None or not str(value).strip():
@@ -32,7 +34,7 @@ class _Strict(forms.Field):
         try:
             return type(self).parse(str(value))
         except ValueError:
-            raise forms.ValidationError(str(value), code="invalid") from None
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class IdField(_Strict):
@@ -41,6 +43,27 @@ class IdField(_Strict):
 
 class DateField(_Strict):
     parse = staticmethod(parse_date)
+
+
+class MomentField(_Strict):
+    # A '+' in a query string arrives as a space: 2024-10-08T00:00:00+08:00.
+    parse = staticmethod(lambda text: parse_moment(text.replace(" ", "+")))
+
+
+class ListField(forms.Field):
+    """A comma-separated list (``?status=open,closed``), sorted, without repeats; each in ``known`` if given."""
+
+    default_error_messages = {"invalid": _("值无效")}
+
+    def __init__(self, *, known: Iterable[str] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.known = known
+
+    def to_python(self, value) -> list[str]:
+        items = sorted({item.strip() for item in (value or "").split(",") if item.strip()})
+        if self.known is not None and set(items) - set(self.known):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return items
 
 
 class TextField(forms.CharField):
@@ -75,6 +98,14 @@ class IdFilter(django_filters.Filter):
 
 class DateFilter(django_filters.Filter):
     field_class = DateField
+
+
+class MomentFilter(django_filters.Filter):
+    field_class = MomentField
+
+
+class ListFilter(django_filters.Filter):
+    field_class = ListField
 
 
 class TextFilter(django_filters.Filter):
