@@ -19,7 +19,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core.params import invalid, parse_date, parse_int, parse_moment
+from minsheng.core.params import InvalidParameter, invalid, parse_date, parse_int, parse_moment
 
 
 class _Strict(forms.Field):
@@ -123,26 +123,36 @@ class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
 
+def _refusal(form: forms.Form) -> InvalidParameter:
+    key = next(iter(form.errors))
+    return invalid(key, str(form.data.get(key, "")))
+
+
 class ListFilterSet(django_filters.FilterSet):
     """A FilterSet a page reads too: ``page_qs`` answers the 400 page for a malformed value."""
 
-    def check(self) -> None:
-        """Raise ``InvalidParameter`` naming the first malformed parameter."""
-        if self.is_valid():
-            return
-        key = next(iter(self.errors))
-        raise invalid(key, str(self.data.get(key, "")))
-
     def page_qs(self) -> QuerySet:
-        self.check()
+        self.values  # noqa: B018 - refuses a malformed parameter before the query runs
         return self.qs
 
     @property
     def values(self) -> dict:
-        """The parsed parameters, for the page to show what it filtered by."""
-        self.check()
+        """The parsed parameters, for the page to show what it filtered by; 400 when one is malformed."""
+        if not self.is_valid():
+            raise _refusal(self.form)
         return self.form.cleaned_data
 
     def active(self) -> dict:
         """The parameters that filtered something (a log of what was asked)."""
         return {k: v for k, v in self.values.items() if v}
+
+
+class ParamsForm(forms.Form):
+    """The parameters of a page whose list is computed rather than queried, with the same field types."""
+
+    @property
+    def values(self) -> dict:
+        """The parsed parameters; 400 when one is malformed."""
+        if not self.is_valid():
+            raise _refusal(self)
+        return self.cleaned_data
