@@ -18,6 +18,8 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from minsheng.core.params import InvalidParameter, invalid, parse_date, parse_int, parse_moment
 
@@ -92,26 +94,32 @@ class FlagField(forms.Field):
         return value == "1"
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.Filter):
     field_class = IdField
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class DateFilter(django_filters.Filter):
     field_class = DateField
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class MomentFilter(django_filters.Filter):
     field_class = MomentField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ListFilter(django_filters.Filter):
     field_class = ListField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TextFilter(django_filters.Filter):
     field_class = TextField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class KnownFilter(django_filters.Filter):
     field_class = KnownField
 
@@ -119,6 +127,7 @@ class KnownFilter(django_filters.Filter):
         super().__init__(*args, known=known, fallback=fallback, **kwargs)
 
 
+@extend_schema_field({"type": "string", "enum": ["1"]})
 class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
