@@ -141,7 +141,9 @@ class ListFilterSet(django_filters.FilterSet):
     """A FilterSet a page reads too: ``page_qs`` answers the 400 page for a malformed value."""
 
     def page_qs(self) -> QuerySet:
-        self.values  # noqa: B018 - refuses a malformed parameter before the query runs
+        """The filtered list; 400 when a parameter is malformed."""
+        if not self.is_valid():
+            raise _refusal(self.form)
         return self.qs
 
     @property
