@@ -30,6 +30,52 @@ def test_export_writes_the_plan_back_in_the_same_format(tmp_path, capsys):
     assert "没有编号为 999999 的计划" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("text", ["{pk}", " {pk} ", "杭州市 {year}", "杭州{year}年", "{year} 杭州市"])
+def test_a_plan_is_named_by_its_number_or_its_region_and_year(tmp_path, hangzhou_plan, text):
+    out = tmp_path / "plan.json"
+    text = text.format(pk=hangzhou_plan.pk, year=hangzhou_plan.year)
+    assert main(["export", "--plan", text, "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["plan"]["title"] == hangzhou_plan.title
+
+
+def test_a_plan_nothing_matches_is_refused_with_every_plan_listed(capsys):
+    from minsheng.plans.models import Plan
+
+    assert main(["export", "--plan", "火星市 2026"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("没有与“火星市 2026”相符的计划。现有计划：")
+    for plan in Plan.objects.select_related("region"):
+        assert f"编号 {plan.pk}：{plan.region.name} {plan.year} 年《{plan.title}》" in err
+
+
+def test_a_name_several_plans_match_is_refused_with_those_plans_listed(tmp_path, capsys, hangzhou_plan):
+    from minsheng.plans.models import Plan
+
+    same_year = list(Plan.objects.filter(year=hangzhou_plan.year).select_related("region"))
+    other = Plan.objects.create(region=hangzhou_plan.region, year=hangzhou_plan.year - 1, title="上一年的计划")
+    assert len(same_year) > 1  # the demo's five cities, all in one year
+    assert main(["assess", "--plan", f"{hangzhou_plan.year}年"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"“{hangzhou_plan.year}年”对应 {len(same_year)} 个计划，请用编号指定其中一个：")
+    assert all(f"编号 {plan.pk}：{plan.region.name}" in err for plan in same_year)
+    assert f"编号 {other.pk}：" not in err
+    # Both of 杭州市's plans answer to the region alone; the year tells them apart.
+    assert main(["assess", "--plan", "杭州市"]) == 2
+    assert "对应 2 个计划" in capsys.readouterr().err
+    out = tmp_path / "plan.json"
+    assert main(["export", "--plan", f"杭州市 {hangzhou_plan.year - 1}", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["plan"]["title"] == "上一年的计划"
+
+
+@pytest.mark.parametrize("command", [
+    ["export"], ["simulate", "--until", "2024-09"], ["notice", "--period", "2024-06", "--out", "x.docx"],
+    ["assess"],
+])
+def test_every_command_taking_a_plan_refuses_an_unknown_one_alike(capsys, command):
+    assert main([*command, "--plan", "999999"]) == 2
+    assert capsys.readouterr().err.startswith("没有编号为 999999 的计划。现有计划：")
+
+
 def test_load_reports_what_it_did_and_rejects_a_malformed_file(tmp_path, capsys):
     doc = gold("002")
     doc["projects"][0]["name"] = "新名称：改造老旧小区"

@@ -195,8 +195,16 @@ def _view_params(pattern: URLPattern) -> list[str]:
     module = getattr(callback, "__module__", "")
     if not module.startswith("minsheng."):
         return []
-    text = (SRC.parent / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8")
-    return [p for p in PARAMS if f'"{p}"' in text]
+    path = SRC.parent / (module.replace(".", "/") + ".py")
+    text = path.read_text(encoding="utf-8")
+    # List filters are declared apart: in the app's filters.py (``category = IdFilter(...)``), and
+    # an API list names its FilterSet.
+    filterset = getattr(callback, "filterset_class", None)
+    declared = set(filterset.base_filters) if filterset else set()
+    if path.with_name("filters.py").exists():
+        declared |= set(re.findall(r"^    (\w+) = \w*(?:Filter|Field)\(",
+                                   path.with_name("filters.py").read_text(encoding="utf-8"), re.M))
+    return [p for p in PARAMS if f'"{p}"' in text or p in declared]
 
 
 def _run(client: Client, seed: int) -> Fuzzer:

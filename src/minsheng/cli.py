@@ -19,6 +19,26 @@ def _django(secure: bool | None = None) -> None:
     django.setup()
 
 
+class Refused(Exception):
+    """A command cannot run as asked: its message goes to stderr and the command exits 2."""
+
+
+def _plan(text: str):
+    """The one plan ``--plan`` names, by number or by region and year (杭州市 2024); Refused otherwise."""
+    from minsheng.plans.lookup import all_plans, describe, find_plans
+
+    found = find_plans(text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        head = f"“{text}”对应 {len(found)} 个计划，请用编号指定其中一个："
+    else:
+        number = text.strip().isascii() and text.strip().isdigit()
+        head = f"没有{f'编号为 {text.strip()} ' if number else f'与“{text}”相符'}的计划。现有计划："
+        found = all_plans()[:30]
+    raise Refused("\n".join([head, *([f"  {describe(p)}" for p in found] or ["  （无）"])]))
+
+
 SERVER_HEADER = "minsheng"
 
 
@@ -132,12 +152,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     _django()
     from minsheng.plans.export import export_plan
-    from minsheng.plans.models import Plan
 
-    plan = Plan.objects.filter(pk=args.plan).first()
-    if plan is None:
-        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
-        return 2
+    plan = _plan(args.plan)
     text = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
@@ -161,13 +177,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     _django()
-    from minsheng.plans.models import Plan
     from minsheng.progress.simulate import SimulationError, simulate_plan
 
-    plan = Plan.objects.filter(pk=args.plan).first()
-    if plan is None:
-        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
-        return 2
+    plan = _plan(args.plan)
     try:
         year, month = (int(x) for x in args.until.split("-"))
         result = simulate_plan(plan, (year, month), args.seed)
@@ -188,7 +200,6 @@ def cmd_notice(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from minsheng.core.models import User
-    from minsheng.plans.models import Plan
     from minsheng.progress.models import Notice
     from minsheng.progress.notice import create_notice, generate_notice
     from minsheng.progress.services import ensure_periods
@@ -197,10 +208,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".docx", ".xlsx"):
         print(f"--out 应为 .docx 或 .xlsx 文件：{args.out}", file=sys.stderr)
         return 2
-    plan = Plan.objects.filter(pk=args.plan).first()
-    if plan is None:
-        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
-        return 2
+    plan = _plan(args.plan)
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", args.period)
     # Periods are opened when first needed: a past month of the plan year may not exist yet.
     periods = ensure_periods(plan, timezone.localdate())
@@ -268,12 +276,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from minsheng.assessment.compute import as_json, assess
-    from minsheng.plans.models import Plan
 
-    plan = Plan.objects.filter(pk=args.plan).first()
-    if plan is None:
-        print(f"没有编号为 {args.plan} 的计划", file=sys.stderr)
-        return 2
+    plan = _plan(args.plan)
     try:
         on = datetime.date.fromisoformat(args.on) if args.on else min(timezone.localdate(),
                                                                       datetime.date(plan.year, 12, 31))
@@ -295,6 +299,9 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
     execute_from_command_line(["minsheng", *args.rest])
     return 0
+
+
+PLAN_HELP = "计划编号，或区划和年度，如 12、杭州市 2024"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -324,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
 
     export = sub.add_parser("export", help="导出计划")
-    export.add_argument("--plan", type=int, required=True)
+    export.add_argument("--plan", required=True, help=PLAN_HELP)
     export.add_argument("--json", action="store_true", help="minsheng.plan/1 JSON（默认）")
     export.add_argument("--out")
     export.set_defaults(func=cmd_export)
@@ -334,13 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
     remind.set_defaults(func=cmd_remind)
 
     simulate = sub.add_parser("simulate", help="为计划模拟各单位的月度报送（演示、测试用）")
-    simulate.add_argument("--plan", type=int, required=True)
+    simulate.add_argument("--plan", required=True, help=PLAN_HELP)
     simulate.add_argument("--until", required=True, help="模拟到哪个月，如 2024-09")
     simulate.add_argument("--seed", type=int, default=1)
     simulate.set_defaults(func=cmd_simulate)
 
     notice = sub.add_parser("notice", help="生成进展情况通报（第N期）并写入 .docx 或 .xlsx")
-    notice.add_argument("--plan", type=int, required=True)
+    notice.add_argument("--plan", required=True, help=PLAN_HELP)
     notice.add_argument("--period", required=True, help="报送周期，年-月，如 2024-06")
     notice.add_argument("--out", required=True, help="输出文件 .docx 或 .xlsx")
     notice.add_argument("--user", help="记为生成人的用户名（默认第一个系统管理员）")
@@ -356,7 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     key.set_defaults(func=cmd_open311_key)
 
     assess = sub.add_parser("assess", help="计算年终考核得分（各单位得分及其构成）")
-    assess.add_argument("--plan", type=int, required=True)
+    assess.add_argument("--plan", required=True, help=PLAN_HELP)
     assess.add_argument("--on", help="考核截止日期，默认今天（不晚于计划年度年底）")
     assess.add_argument("--json", action="store_true", help="输出 JSON：每个单位的得分和各项构成")
     assess.set_defaults(func=cmd_assess)
@@ -369,7 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

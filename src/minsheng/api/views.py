@@ -1,9 +1,10 @@
 """REST API: the same visibility as the pages, through the apps' permission rules."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
 from minsheng.api.serializers import PlanSerializer, ProjectSerializer
-from minsheng.core.params import query_int
+from minsheng.plans.filters import ProjectFilterSet
 from minsheng.plans.permissions import visible_plans, visible_projects
 
 
@@ -17,10 +18,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(viewsets.ModelViewSet):
     serializer_class = ProjectSerializer
     http_method_names = ["get", "patch", "head", "options"]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProjectFilterSet
 
     def get_queryset(self):
-        projects = visible_projects(self.request.user).select_related("category")
-        plan = query_int(self.request.query_params, "plan")
-        if plan is not None:
-            projects = projects.filter(plan_id=plan)
-        return projects.prefetch_related("unit_links", "targets").order_by("plan_id", "position", "id")
+        return visible_projects(self.request.user).select_related("category").prefetch_related("unit_links", "targets")

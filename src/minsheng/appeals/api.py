@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from minsheng.appeals import selectors, services
+from minsheng.appeals.filters import AppealFilterSet
 from minsheng.appeals.models import Appeal, AppealCategory
 from minsheng.appeals.permissions import assignable_units, visible_appeals
 from minsheng.appeals.privacy import mask_text, masked_text
@@ -198,9 +200,11 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = CODE
 
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AppealFilterSet
+
     def get_queryset(self):
-        filters = selectors.AppealFilters.from_params(self.request.query_params)
-        return selectors.staff_appeals(self.request.user, filters)
+        return selectors.staff_appeals(self.request.user)
 
     def _allowed(self, perm: str) -> Appeal:
         appeal = self.get_object()

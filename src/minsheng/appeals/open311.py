@@ -26,14 +26,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from minsheng.appeals import selectors, services
+from minsheng.appeals.filters import RequestFilterSet
 from minsheng.appeals.forms import appeal_regions
 from minsheng.appeals.models import Appeal, AppealCategory
 from minsheng.appeals.privacy import public_text
 from minsheng.core.models import Region
-from minsheng.core.params import parse_int, parse_moment
+from minsheng.core.params import parse_int
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
-MAX_SPAN = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
 YES_NO = [{"key": "yes", "name": "同意公开"}, {"key": "no", "name": "不公开"}]
 
@@ -194,16 +194,6 @@ def request_json(appeal: Appeal) -> dict:
     }
 
 
-def _date_param(request: HttpRequest, key: str) -> datetime.datetime | None:
-    value = request.GET.get(key, "").strip()
-    if not value:
-        return None
-    try:
-        return parse_moment(value.replace(" ", "+"))  # a '+' in a query string arrives as a space
-    except ValueError:
-        raise Open311Error(400, f"{key} must be a W3C date-time in 1900-2100, e.g. 2024-10-08T00:00:00Z") from None
-
-
 def _requests(request: HttpRequest):
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
@@ -213,22 +203,10 @@ def _requests(request: HttpRequest):
     appeals = selectors.public_appeals()
     if region is not None:
         appeals = appeals.filter(region_id__in=region.descendant_ids())
-    codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
-    if codes:
-        appeals = appeals.filter(category__code__in=codes)
-    statuses = {s.strip() for s in request.GET.get("status", "").split(",") if s.strip()}
-    if statuses - {"open", "closed"}:
-        raise Open311Error(400, "status must be open or closed")
-    if len(statuses) == 1:
-        appeals = appeals.filter(state__is_open=statuses == {"open"})
-    start, end = _date_param(request, "start_date"), _date_param(request, "end_date")
-    if start and end and end < start:
-        raise Open311Error(400, "end_date is before start_date")
-    if start and end and end - start > MAX_SPAN:
-        raise Open311Error(400, "start_date and end_date may not span more than 90 days")
-    end = end or (start + MAX_SPAN if start else timezone.now())
-    start = start or end - MAX_SPAN
-    return appeals.filter(received_at__gte=start, received_at__lte=end).order_by("-received_at")[:MAX_RESULTS]
+    filters = RequestFilterSet(request.GET, appeals)
+    if not filters.is_valid():
+        raise Open311Error(400, filters.first_error())
+    return filters.qs.order_by("-received_at")[:MAX_RESULTS]
 
 
 def _decimal(request: HttpRequest, key: str, low: int, high: int) -> Decimal | None:

@@ -15,7 +15,7 @@ from minsheng.appeals.models import Appeal, AppealCategory, AppealEvent, AppealS
 from minsheng.appeals.permissions import visible_appeals
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Region
-from minsheng.core.params import query_date, query_int
+from minsheng.core.params import query_date
 from minsheng.core.workdays import WorkCalendar
 
 S = AppealState
@@ -61,73 +61,10 @@ def contact(user, appeal: Appeal) -> Contact:
 # --- lists -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class AppealFilters:
-    state: str = ""
-    category: int | None = None
-    unit: int | None = None
-    region: int | None = None
-    colour: str = ""
-    key_supervision: bool = False
-    escalated: bool = False
-    publication: str = ""  # "pending": consenting, not yet approved for the board; "public": on it
-    q: str = ""
-
-    @classmethod
-    def from_params(cls, params) -> AppealFilters:
-        def as_int(key: str) -> int | None:
-            return query_int(params, key)
-
-        colour = params.get("colour", "")
-        return cls(
-            state=params.get("state", "") if params.get("state", "") in set(S.objects.values_list("code", flat=True))
-            else "",
-            category=as_int("category"), unit=as_int("unit"), region=as_int("region"),
-            colour=colour if colour in {"yellow", "red"} else "",
-            key_supervision=params.get("key_supervision") == "1", escalated=params.get("escalated") == "1",
-            publication=params.get("publication", "") if params.get("publication") in {"pending", "public"} else "",
-            q=params.get("q", "").strip()[:100],
-        )
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v}
-
-
-def staff_appeals(user, filters: AppealFilters) -> QuerySet[Appeal]:
-    appeals = visible_appeals(user).select_related("category", "region", "unit", "state", "suggested_unit")
-    if filters.state:
-        appeals = appeals.filter(state_id=filters.state)
-    if filters.category:
-        appeals = appeals.filter(category_id=filters.category)
-    if filters.unit:
-        appeals = appeals.filter(unit_id=filters.unit)
-    if filters.region:
-        appeals = appeals.filter(region_id__in=Region.objects.get(pk=filters.region).descendant_ids()
-                                 if Region.objects.filter(pk=filters.region).exists() else [])
-    if filters.key_supervision:
-        appeals = appeals.filter(key_supervision=True)
-    if filters.escalated:
-        appeals = appeals.filter(escalation__gt=0)
-    if filters.publication == "pending":
-        appeals = appeals.filter(publish=True, publication__isnull=True).exclude(state_id=S.SUBMITTED)
-    elif filters.publication == "public":
-        appeals = appeals.filter(publication__isnull=False, publication__withdrawn_at__isnull=True)
-    if filters.q:
-        appeals = appeals.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q)
-                                 | Q(code__iexact=filters.q) | Q(address__icontains=filters.q))
-    if filters.colour:
-        now = timezone.now()
-        # Red is a database question; yellow needs the calendar, so it is settled in Python below.
-        late = Q(state_id=S.SUBMITTED, accept_due__lt=now) | Q(
-            state_id__in=[S.ACCEPTED, S.HANDLING, S.REOPENED], handle_due__lt=now)
-        if filters.colour == "red":
-            appeals = appeals.filter(late)
-        else:
-            calendar = work_calendar()
-            running = appeals.filter(state_id__in=CLOCK_STATES).exclude(late)
-            ids = [a.pk for a in running if appeal_clock(a, now, calendar).colour == clock.ClockColour.YELLOW]
-            appeals = appeals.filter(pk__in=ids)
-    return appeals.order_by("-received_at", "-id")
+def staff_appeals(user) -> QuerySet[Appeal]:
+    """The appeals this user may see, newest first: what ``AppealFilterSet`` narrows."""
+    return (visible_appeals(user).select_related("category", "region", "unit", "state", "suggested_unit")
+            .order_by("-received_at", "-id"))
 
 
 def with_clocks(appeals, now: datetime.datetime | None = None) -> list[tuple[Appeal, ClockView]]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng.appeals import selectors, services
 from minsheng.appeals.exports import appeals_workbook
+from minsheng.appeals.filters import AppealFilterSet
 from minsheng.appeals.forms import (
     AcceptForm,
     AnswerForm,
@@ -138,13 +139,13 @@ def _private(request: HttpRequest, appeal: Appeal) -> bool:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    filters = selectors.AppealFilters.from_params(request.GET)
-    appeals = selectors.staff_appeals(request.user, filters)
+    filters = AppealFilterSet(request.GET, selectors.staff_appeals(request.user))
+    appeals = filters.page_qs()
     rows = [(a, clock, _private(request, a)) for a, clock in selectors.with_clocks(appeals[:200])]
     context = {
         "rows": rows,
         "total": appeals.count(),
-        "filters": filters,
+        "filters": filters.values,
         "choices": selectors.filter_choices(request.user),
         "key_count": selectors.key_supervision_count(request.user, timezone.localdate().year),
         "year": timezone.localdate().year,
@@ -378,9 +379,9 @@ def export(request: HttpRequest) -> HttpResponse:
     personal = request.GET.get("personal") == "1"
     if personal:
         _require(request, "appeals.export_personal")
-    filters = selectors.AppealFilters.from_params(request.GET)
-    appeals = list(selectors.staff_appeals(request.user, filters)[:10000])
-    services.record_export(request.user, personal, [a.pk for a in appeals], {**filters.as_dict(), "personal": personal})
+    filters = AppealFilterSet(request.GET, selectors.staff_appeals(request.user))
+    appeals = list(filters.page_qs()[:10000])
+    services.record_export(request.user, personal, [a.pk for a in appeals], {**filters.active(), "personal": personal})
     response = HttpResponse(appeals_workbook(appeals, personal),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

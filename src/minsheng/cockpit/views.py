@@ -12,6 +12,7 @@ from minsheng.maps import boundaries
 from minsheng.maps.selectors import legend, map_points
 from minsheng.plans.models import Plan
 from minsheng.plans.permissions import visible_plans
+from minsheng.progress.filters import AsOfForm
 from minsheng.progress.views import as_of
 
 
@@ -33,7 +34,7 @@ def plan_cockpit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("region"), pk=pk)
     if not request.user.has_perm("cockpit.view_cockpit", plan):
         raise Http404
-    on = as_of(plan, request)
+    on = as_of(plan, AsOfForm(request.GET).values["on"])
     data = cockpit(request.user, plan, on)
     points = map_points(data["progress"], public=False)
     map_config = None

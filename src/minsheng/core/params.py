@@ -65,7 +65,8 @@ def parse_moment(text: str) -> datetime.datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def _bad(key: str, value: str) -> InvalidParameter:
+def invalid(key: str, value: str) -> InvalidParameter:
+    """The 400 for parameter ``key`` holding the malformed ``value``."""
     return InvalidParameter(_("参数 %(key)s 的值无效：%(value)s") % {"key": key, "value": value[:50]})
 
 
@@ -78,7 +79,7 @@ def query_int(params: Mapping, key: str, default: int | None = None, *, low: int
     try:
         return parse_int(value, low, high)
     except ValueError:
-        raise _bad(key, value) from None
+        raise invalid(key, value) from None
 
 
 def query_date(params: Mapping, key: str, default: datetime.date | None = None) -> datetime.date | None:
@@ -89,7 +90,7 @@ def query_date(params: Mapping, key: str, default: datetime.date | None = None) 
     try:
         return parse_date(value)
     except ValueError:
-        raise _bad(key, value) from None
+        raise invalid(key, value) from None
 
 
 def query_ids(params: Mapping, key: str, limit: int = 100) -> list[int]:
@@ -100,5 +101,5 @@ def query_ids(params: Mapping, key: str, limit: int = 100) -> list[int]:
             try:
                 out.append(parse_int(part))
             except ValueError:
-                raise _bad(key, part) from None
+                raise invalid(key, part) from None
     return out

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from minsheng.core.calendar import work_calendar
 from minsheng.core.models import Person, Region, Unit
-from minsheng.core.params import query_int
+from minsheng.plans.filters import ProjectFilterSet
 from minsheng.plans.import_checks import is_additive
 from minsheng.plans.models import (
     Allocation,
@@ -23,63 +23,13 @@ from minsheng.plans.models import (
     Target,
 )
 
-SORTS = {
-    "ref": ["position", "id"],
-    "name": ["name", "id"],
-    "deadline": ["deadline", "position"],
-    "lead_unit": ["first_lead", "position"],
-}
 
-
-@dataclass
-class ProjectFilters:
-    category: int | None = None
-    lead_unit: int | None = None
-    leader: int | None = None
-    region: int | None = None
-    q: str = ""
-    sort: str = "ref"
-
-    @classmethod
-    def from_params(cls, params) -> ProjectFilters:
-        def as_int(key: str) -> int | None:
-            return query_int(params, key)
-
-        sort = params.get("sort", "ref")
-        return cls(
-            category=as_int("category"),
-            lead_unit=as_int("lead_unit"),
-            leader=as_int("leader"),
-            region=as_int("region"),
-            q=params.get("q", "").strip()[:100],
-            sort=sort if sort in SORTS else "ref",
-        )
-
-
-def plan_projects(plan: Plan, visible: QuerySet[Project], filters: ProjectFilters) -> QuerySet[Project]:
-    projects = visible.filter(plan=plan)
-    if filters.category:
-        projects = projects.filter(category_id=filters.category)
-    if filters.lead_unit:
-        projects = projects.filter(unit_links__unit_id=filters.lead_unit, unit_links__role=ProjectUnit.Role.LEAD)
-    if filters.leader:
-        projects = projects.filter(leader_links__person_id=filters.leader)
-    if filters.region:
-        projects = projects.filter(allocations__region_id=filters.region)
-    if filters.q:
-        projects = projects.filter(
-            Q(name__icontains=filters.q) | Q(content__icontains=filters.q) | Q(unit_links__label__icontains=filters.q)
-        )
-    return (
-        projects.distinct()
-        .annotate(first_lead=Min("unit_links__label", filter=Q(unit_links__role=ProjectUnit.Role.LEAD)))
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("unit_links", queryset=ProjectUnit.objects.filter(role=ProjectUnit.Role.LEAD)),
-            Prefetch("leader_links", queryset=ProjectLeader.objects.select_related("person")),
-            "targets",
-        )
-        .order_by(*SORTS[filters.sort])
+def plan_projects(filters: ProjectFilterSet) -> QuerySet[Project]:
+    """The plan page's list: the filtered projects with what their rows show."""
+    return filters.page_qs().select_related("category").prefetch_related(
+        Prefetch("unit_links", queryset=ProjectUnit.objects.filter(role=ProjectUnit.Role.LEAD)),
+        Prefetch("leader_links", queryset=ProjectLeader.objects.select_related("person")),
+        "targets",
     )
 
 

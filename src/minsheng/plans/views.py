@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from minsheng.core.plan_settings import unknown_settings
 from minsheng.plans.export import export_plan
+from minsheng.plans.filters import ProjectFilterSet
 from minsheng.plans.models import Milestone, Plan, Project, ProjectLeader, ProjectUnit
 from minsheng.plans.permissions import visible_plans, visible_projects
 from minsheng.plans.selectors import (
-    ProjectFilters,
     allocation_table,
     deadline_notes,
     filter_choices,
@@ -46,14 +46,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
-    filters = ProjectFilters.from_params(request.GET)
-    projects = list(plan_projects(plan, visible_projects(request.user), filters))
+    filters = ProjectFilterSet(request.GET, visible_projects(request.user), plan=plan)
+    projects = list(plan_projects(filters))
     context = {
         "plan": plan,
         "projects": projects,
-        "filters": filters,
+        "filters": filters.values,
         "choices": filter_choices(plan),
-        "grouped": filters.sort == "ref",
+        "grouped": filters.values["sort"] == "ref",
         "deadlines": deadline_notes({p.deadline for p in projects}),
         "can_change": request.user.has_perm("plans.change_plan", plan),
         "oversees": request.user.has_perm("progress.view_overview", plan),

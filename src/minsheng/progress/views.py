@@ -14,19 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.models import User
-from minsheng.core.params import query_date
 from minsheng.core.permissions import coordinated_regions
 from minsheng.plans.models import Plan, Project
 from minsheng.plans.permissions import visible_plans
 from minsheng.progress import rollup, services, tasks_page
 from minsheng.progress.charts import progress_chart
+from minsheng.progress.filters import AsOfForm, OverviewForm, shown_projects
 from minsheng.progress.flags import propose_flags
 from minsheng.progress.forms import ReportForm, ReturnForm
 from minsheng.progress.models import Attachment, FlagSuggestion, Period, Report
 from minsheng.progress.permissions import visible_reports
 from minsheng.progress.reporting import report_changes, report_scope
 from minsheng.progress.selectors import plan_progress, reading_day, reporting_units
-from minsheng.progress.status import STATUS_LABELS, Status, status_label
+from minsheng.progress.status import STATUS_LABELS, status_label
 
 CONFLICT = _("这份报告刚被他人保存过。您填写的内容仍在下方，请核对后再保存。")
 
@@ -35,9 +35,8 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def as_of(plan: Plan, request: HttpRequest) -> datetime.date:
+def as_of(plan: Plan, on: datetime.date | None) -> datetime.date:
     """The date a page reports on: ?on=, else today, else (for a past year) its last reporting round."""
-    on = query_date(request.GET, "on")
     if on is not None:
         return on
     return reading_day(plan, _today())
@@ -185,21 +184,11 @@ def _plan_for_overview(request: HttpRequest, pk: int) -> Plan:
 @login_required
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_overview(request, pk)
-    on = as_of(plan, request)
+    params = OverviewForm(request.GET).values
+    on = as_of(plan, params["on"])
     progress = plan_progress(plan, on)
-    status = request.GET.get("status", "")
-    group, name = request.GET.get("group", ""), request.GET.get("name", "")
-    if status in Status.__members__.values():
-        shown = [p for p in progress.projects if p.status == status]
-    elif group == "midyear":
-        shown = progress.midyear_shortfall() or []
-    elif group == "overdue":
-        shown = progress.overdue_reports()
-    elif group in ("category", "unit", "district") and name:
-        groups = {"category": progress.by_category, "unit": progress.by_unit, "district": progress.by_district}[group]()
-        shown = next((g["projects"] for g in groups if g["name"] == name), [])
-    else:
-        shown = progress.lagging()
+    status, group, name = params["status"], params["group"], params["name"]
+    shown = shown_projects(progress, status, group, name)
     suggestions = []
     if request.user.has_perm("progress.decide_flag", plan):
         suggestions = _suggestions(plan, progress, on)
@@ -241,7 +230,7 @@ def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("plan"), pk=pk)
     if not request.user.has_perm("plans.view_project", project):
         raise Http404
-    on = as_of(project.plan, request)
+    on = as_of(project.plan, AsOfForm(request.GET).values["on"])
     progress = rollup.find(plan_progress(project.plan, on, project_ids=[project.pk]), project.pk)
     reports = (visible_reports(request.user, Report.objects.filter(project=project))
                .select_related("unit", "period").order_by("-period__year", "-period__month", "unit_id"))
